@@ -1,0 +1,103 @@
+"""One run of a scenario: its document, the catalog and the sampler that draws each named input once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fullcost import catalog
+from fullcost.errors import InputError, dotted
+from fullcost.quantity import Arr, Dist, QuantityError, Sampler, parse, point
+from fullcost.scenario import Doc
+
+
+class CentralSampler(Sampler):
+    """Draws every input at its central value: the figures a person gets with a calculator."""
+
+    def __init__(self) -> None:
+        super().__init__(1, 0)
+
+    def draw(self, name: str, dist: Dist) -> Arr:
+        hit = self._drawn.get(name)
+        if hit is not None:
+            return hit[1]
+        v = np.array([dist.central()])
+        self._drawn[name] = (dist, v)
+        return v
+
+
+@dataclass
+class Context:
+    doc: Doc
+    sampler: Sampler
+    used: dict[str, Dist] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sc(self):  # type: ignore[no-untyped-def]
+        return self.doc.scenario
+
+    @property
+    def n(self) -> int:
+        return self.sampler.n
+
+    def error(self, path: tuple[str | int, ...], message: str) -> InputError:
+        return self.doc.error(path, message)
+
+    def q(self, path: tuple[str | int, ...], dist: Dist, dim: str | None = None) -> Arr:
+        """Draw a scenario input by its path; ``{ref: NAME}`` draws the shared input NAME instead."""
+        name = dotted(path)
+        if dist.ref is not None:
+            ref = dist.ref
+            if ref not in self.sc.inputs:
+                known = ", ".join(self.sc.inputs) or "none defined"
+                raise self.error(path, f"{{ref: {ref}}} names no entry of inputs (known: {known})")
+            try:
+                dist = parse(self.sc.inputs[ref], dim or "number")
+            except QuantityError as e:
+                raise self.error(("inputs", ref), str(e)) from None
+            name = f"inputs.{ref}"
+        self.used[name] = dist
+        try:
+            return self.sampler.draw(name, dist)
+        except ValueError as e:
+            raise self.error(path, str(e)) from None
+
+    def opt(self, path: tuple[str | int, ...], dist: Dist | None, default: Dist, default_name: str,
+            dim: str | None = None) -> Arr:
+        """A scenario input if given, else a sourced default drawn under its catalog name."""
+        if dist is not None:
+            return self.q(path, dist, dim)
+        self.used[default_name] = default
+        return self.sampler.draw(default_name, default)
+
+    def const(self, value: float) -> Arr:
+        return self.sampler.const(value)
+
+    def chip(self, path: tuple[str | int, ...], name: str) -> catalog.Chip:
+        try:
+            return catalog.chip(name)
+        except KeyError as e:
+            raise self.error(path, str(e.args[0])) from None
+
+    def region(self) -> catalog.Region:
+        try:
+            return catalog.region(self.sc.region)
+        except KeyError as e:
+            raise self.error(("region",), str(e.args[0])) from None
+
+    def default(self, key: str) -> Dist:
+        return catalog.defaults()[key]
+
+
+def years_between(a: dt.date, b: dt.date) -> float:
+    return (b - a).days / 365.25
+
+
+def days(d: Dist) -> dt.timedelta:
+    return dt.timedelta(days=d.central())
+
+
+__all__ = ["CentralSampler", "Context", "days", "point", "years_between"]

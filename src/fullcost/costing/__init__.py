@@ -1,0 +1,1 @@
+"""Costing: turn compute and inputs into dollars (rental, ownership, acquisition, program, staff, fleet)."""

@@ -1,0 +1,45 @@
+"""Errors a user can act on: one line naming the file, line, field and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class InputError(Exception):
+    """Bad input. ``str()`` gives the one line the CLI prints before exiting with code 2."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    path: tuple[str | int, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    @property
+    def field_name(self) -> str:
+        return dotted(self.path)
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        fld = f"{self.field_name}: " if self.path else ""
+        return f"{where}{fld}{self.message}"
+
+    def located(self, file: str | None, line: int | None) -> InputError:
+        return InputError(self.message, self.file or file, self.line or line, self.path)
+
+
+def dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out

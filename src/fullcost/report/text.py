@@ -1,0 +1,157 @@
+"""Terminal tables (rich)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fullcost.report import fmt
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+def table(title: str, rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    t = Table(title=title)
+    if not rows:
+        _console().print(f"{title}: none")
+        return
+    for k in rows[0]:
+        t.add_column(k)
+    for r in rows:
+        t.add_row(*("" if v is None else (fmt.num(v) if isinstance(v, float) else str(v)) for v in r.values()))
+    _console().print(t)
+
+
+def estimate_table(out: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    h, fr = out["headline"], out["final_run"]
+    c = _console()
+    c.print(f"[bold]{out['name']}[/bold]  ({out['samples']:,} samples, seed {out['seed']})")
+    c.print(f"Headline: {fmt.usd(h['usd'])} = {fmt.num(h['gpu_hours'])} GPU-hours x "
+            f"${h['usd_per_gpu_hour']:g}/GPU-hour  [{h['basis']}: {h['note']}]")
+    t = Table(title="Final run")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    t.add_row("hardware", f"{fr['gpus']:,.0f} x {fr['hardware']} ({fr['precision'].upper()}, "
+                          f"{fr['peak_tflops']:g} TFLOP/s peak)")
+    t.add_row("GPU-hours", fmt.num(fr["gpu_hours"]))
+    t.add_row("training FLOPs (6·N·D)", fmt.sci(fr["flops"]))
+    t.add_row(f"implied MFU ({fr['precision'].upper()} peak)", fmt.pct(fr["implied_mfu"]))
+    t.add_row("wall-clock days", f"{fr['days']:.1f}")
+    t.add_row("energy (kWh)", fmt.summary(fr["energy_kwh"], fmt.num))
+    t.add_row("rental (headline basis)", fmt.summary(fr["rental_usd"]))
+    t.add_row("amortized ownership (Epoch AI)", fmt.summary(fr["amortized_usd"]))
+    t.add_row("amortized ownership (straight-line)", fmt.summary(fr["amortized_straight_line_usd"]))
+    t.add_row("acquisition of the cluster", fmt.summary(fr["acquisition_usd"]))
+    c.print(t)
+    _iceberg_tables(out)
+    c.print("Ranges are 90% intervals (5th to 95th percentile).")
+
+
+def _iceberg_tables(out: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    c = _console()
+    dev = out["development"]
+    t = Table(title=f"Development cost (GPU-hours priced at the lab's own rate: {dev['rate']})")
+    t.add_column("item")
+    t.add_column("category")
+    t.add_column("phase")
+    t.add_column("mean", justify="right")
+    t.add_column("90% interval", justify="right")
+    for it in dev["items"]:
+        s = it["usd"]
+        t.add_row(it["name"], it["category"], it["phase"], fmt.usd(s["mean"]),
+                  f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+    s = dev["total_usd"]
+    t.add_row("[bold]total[/bold]", "", "", f"[bold]{fmt.usd(s['mean'])}[/bold]",
+              f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+    c.print(t)
+
+    b = Table(title="Bridge: from the headline to the development cost (mean dollars)")
+    b.add_column("step")
+    b.add_column("usd", justify="right")
+    running = 0.0
+    b.add_column("running total", justify="right")
+    for st in out["bridge"]:
+        running += st["usd"]
+        b.add_row(st["label"], ("+" if st["usd"] >= 0 and st["step"] != "headline" else "") + fmt.usd(st["usd"]),
+                  fmt.usd(running))
+    c.print(b)
+
+    cov = out["coverage"]
+    share = cov["headline_share"]
+    c.print(f"The headline covers {fmt.pct(share['p50'])} of the development cost "
+            f"(90% interval {fmt.pct(share['p5'])} to {fmt.pct(share['p95'])}). It leaves out:")
+    for e in cov["excluded"]:
+        c.print(f"  - {e['name']}: ~{fmt.usd(e['usd']['mean'])} ({e['what']})")
+    lab = out.get("lab_annual")
+    if lab:
+        lt = Table(title="The lab's annual cost")
+        lt.add_column("item")
+        lt.add_column("category")
+        lt.add_column("mean", justify="right")
+        lt.add_column("90% interval", justify="right")
+        for it in lab["items"]:
+            s = it["usd"]
+            lt.add_row(it["name"], it["category"], fmt.usd(s["mean"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+        s = lab["total_usd"]
+        lt.add_row("[bold]total[/bold]", "", f"[bold]{fmt.usd(s['mean'])}[/bold]",
+                   f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+        c.print(lt)
+    if out.get("sensitivity"):
+        st = Table(title="What moves the development cost most "
+                         "(mean total with the input at its 5th / 95th percentile)")
+        st.add_column("input")
+        st.add_column("range")
+        st.add_column("low", justify="right")
+        st.add_column("high", justify="right")
+        for r in out["sensitivity"][:8]:
+            st.add_row(r["input"], r["text"], fmt.usd(r["low_usd"]), fmt.usd(r["high_usd"]))
+        c.print(st)
+
+
+def compare_table(outs: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    t = Table(title="Side by side (means; 90% intervals below)")
+    t.add_column("measure")
+    for o in outs:
+        t.add_column(o["name"], justify="right")
+
+    def row(label: str, get: Any, f: Any = fmt.usd) -> None:
+        vals = []
+        for o in outs:
+            try:
+                v = get(o)
+            except (KeyError, TypeError):
+                v = None
+            if v is None:
+                vals.append("-")
+            elif isinstance(v, dict):
+                vals.append(f"{f(v['mean'])}\n({f(v['p5'])} to {f(v['p95'])})")
+            else:
+                vals.append(f(v))
+        t.add_row(label, *vals)
+
+    row("headline", lambda o: o["headline"]["usd"])
+    row("final-run GPU-hours", lambda o: o["final_run"]["gpu_hours"], fmt.num)
+    row("training FLOPs", lambda o: o["final_run"]["flops"], fmt.sci)
+    row("implied MFU", lambda o: o["final_run"]["implied_mfu"], fmt.pct)
+    row("final run, rental", lambda o: o["final_run"]["rental_usd"])
+    row("final run, amortized (Epoch AI)", lambda o: o["final_run"]["amortized_usd"])
+    row("final run, straight-line", lambda o: o["final_run"]["amortized_straight_line_usd"])
+    row("cluster acquisition", lambda o: o["final_run"]["acquisition_usd"])
+    row("development cost", lambda o: o["development"]["total_usd"])
+    row("headline share of development", lambda o: o["coverage"]["headline_share"], fmt.pct)
+    row("lab annual cost", lambda o: o["lab_annual"]["total_usd"])
+    _console().print(t)

@@ -1,0 +1,470 @@
+"""Scenario files: what a model (and the lab behind it) is, as validated pydantic models.
+
+A scenario is YAML. Every number in it is a quantity (see ``fullcost.quantity``) and may carry its source:
+``{value: 2664K, source: deepseek-v3-report, published: "2664K GPU hours"}``. ``fullcost schema`` prints the
+JSON Schema so editors can check a file as it is typed. Sections added by later versions are optional, so
+older files keep loading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
+
+from fullcost import yamlio
+from fullcost.errors import InputError
+from fullcost.quantity import DIMENSIONS, Dist, QuantityError, parse
+
+_NUM = {"type": "number"}
+_NUM_OR_STR = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+
+
+def _pair(n: int) -> dict[str, Any]:
+    return {"type": "array", "items": _NUM_OR_STR, "minItems": n, "maxItems": n}
+
+
+def _one(key: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": {key: schema}, "required": [key], "additionalProperties": False}
+
+
+_DIST_SCHEMAS: list[dict[str, Any]] = [
+    {"type": "number"},
+    {"type": "string", "description": "a number with optional suffix (K M B T %) and unit, or 'a to b' (90% interval)"},
+    _one("normal", _pair(2)),
+    _one("lognormal", _pair(2)),
+    _one("uniform", _pair(2)),
+    _one("pert", _pair(3)),
+    _one("choice", {"type": "object", "additionalProperties": _NUM_OR_STR}),
+    _one("ref", {"type": "string", "description": "the name of an entry in the scenario's inputs"}),
+]
+_SOURCED = {
+    "type": "object",
+    "properties": {
+        "value": {"anyOf": _DIST_SCHEMAS},
+        "source": {"type": "string", "description": "a source id (scenario or catalog sources) or a URL"},
+        "published": {"type": "string", "description": "the figure exactly as the source publishes it"},
+        "date": {"type": "string"},
+        "note": {"type": "string"},
+        "why": {"type": "string", "description": "the reasoning behind a judgment range"},
+    },
+    "required": ["value"],
+    "additionalProperties": False,
+}
+
+
+def _validate(dim: str) -> Any:
+    def check(v: Any) -> Dist:
+        if v is None:
+            raise ValueError("a value is required")
+        try:
+            return parse(v, dim)
+        except QuantityError as e:
+            raise ValueError(str(e)) from None
+
+    return check
+
+
+def _schema(dim: str) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [*_DIST_SCHEMAS, _SOURCED], "description": DIMENSIONS[dim][2]})
+
+
+# An uncertain input of a given dimension, validated into a ``Dist``.
+Count = Annotated[Dist, BeforeValidator(_validate("count")), _schema("count")]
+Number = Annotated[Dist, BeforeValidator(_validate("number")), _schema("number")]
+Fraction = Annotated[Dist, BeforeValidator(_validate("fraction")), _schema("fraction")]
+Multiplier = Annotated[Dist, BeforeValidator(_validate("multiplier")), _schema("multiplier")]
+Flop = Annotated[Dist, BeforeValidator(_validate("flop")), _schema("flop")]
+USD = Annotated[Dist, BeforeValidator(_validate("usd")), _schema("usd")]
+USDPerHour = Annotated[Dist, BeforeValidator(_validate("usd_per_hour")), _schema("usd_per_hour")]
+USDPerKWh = Annotated[Dist, BeforeValidator(_validate("usd_per_kwh")), _schema("usd_per_kwh")]
+Hours = Annotated[Dist, BeforeValidator(_validate("hours")), _schema("hours")]
+Days = Annotated[Dist, BeforeValidator(_validate("days")), _schema("days")]
+Years = Annotated[Dist, BeforeValidator(_validate("years")), _schema("years")]
+
+
+def _to_date(v: Any) -> Any:
+    if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}", v.strip()):
+        return dt.date.fromisoformat(v.strip() + "-01")
+    if isinstance(v, int) and 1900 < v < 2200:
+        return dt.date(v, 7, 1)
+    return v
+
+
+Date = Annotated[dt.date, BeforeValidator(_to_date)]
+
+
+class Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+
+class Source(Base):
+    title: str | None = None
+    url: str | None = None
+    document: str | None = None
+    date: str | None = None
+    license: str | None = None
+
+
+class ModelSpec(Base):
+    """The trained network: its size and data."""
+
+    params_total: Count | None = Field(None, description="total parameters")
+    params_active: Count | None = Field(None, description="parameters active per token (MoE); defaults to total")
+    tokens: Count = Field(description="pre-training tokens")
+    precision: Literal["fp8", "bf16", "fp16", "tf32"] = Field("bf16", description="training precision")
+    reported_flops: Flop | None = Field(None, description="training compute as the developer reports it")
+    architecture: str | None = None
+
+    @model_validator(mode="after")
+    def _params(self) -> ModelSpec:
+        if self.params_total is None and self.params_active is None:
+            raise ValueError("give params_total or params_active")
+        return self
+
+
+class Phase(Base):
+    """One phase of the final run (pre-training, context extension, post-training...)."""
+
+    name: str
+    gpu_hours: Hours | None = None
+    duration: Hours | None = Field(None, description="wall-clock duration, GPU-hours = GPUs x duration")
+    gpus: Count | None = Field(None, description="GPUs used in this phase; defaults to the run's")
+    pretraining: bool = Field(True, description="the 6·N·D FLOPs count this phase's tokens")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Phase:
+        if (self.gpu_hours is None) == (self.duration is None):
+            raise ValueError("give exactly one of gpu_hours or duration")
+        return self
+
+
+class FinalRun(Base):
+    """The final training run: what the headline number describes."""
+
+    hardware: str = Field(description="a hardware id from `fullcost hardware`")
+    gpus: Count
+    phases: list[Phase] | None = None
+    gpu_hours: Hours | None = Field(None, description="total GPU-hours when no phases are given")
+    duration: Hours | None = Field(None, description="wall-clock duration when no phases are given")
+    mfu: Fraction | None = Field(None, description="assumed MFU, used to derive GPU-hours from FLOPs")
+    usd_per_gpu_hour: USDPerHour | None = Field(None, description="the rental price the lab quoted")
+    start: Date | None = Field(None, description="when training started")
+
+    @model_validator(mode="after")
+    def _hours(self) -> FinalRun:
+        given = [x is not None for x in (self.phases, self.gpu_hours, self.duration)]
+        if sum(given) > 1:
+            raise ValueError("give phases, gpu_hours or duration, not several")
+        if sum(given) == 0 and self.mfu is None:
+            raise ValueError("give phases, gpu_hours or duration, or an mfu to derive GPU-hours from FLOPs")
+        if self.phases is not None and not self.phases:
+            raise ValueError("phases is empty")
+        return self
+
+
+class Ownership(Base):
+    """How the final run is priced as owned hardware (amortized) and bought outright (acquisition)."""
+
+    purchase_usd_per_gpu: USD | None = Field(None, description="price paid per GPU; default: the catalog")
+    purchase_basis: Literal["single", "dgx", "hgx"] | None = Field(
+        None, description="single-unit chip price (server overhead added) or a DGX/HGX server price per GPU")
+    purchase_date: Date | None = None
+    acquired: Date | None = Field(None, description="default: max(price date, release + 90 days), as Epoch AI")
+    price_performance_oom_per_year: Number | None = None
+    useful_life_years: Years | None = None
+    interconnect_share: Fraction | None = None
+    server_overhead: Multiplier | None = None
+    server_power_ratio: Multiplier | None = None
+    power_fraction: Fraction | None = None
+    pue: Multiplier | None = None
+    electricity_usd_per_kwh: USDPerKWh | None = None
+
+
+PHASES = ("final_run", "experiments", "validation", "related_model", "failed", "inference", "overall")
+RunPhase = Literal["experiments", "validation", "related_model", "failed"]
+
+
+class Runs(Base):
+    """A group of runs in the research program: count x GPU-hours each, a total, or a multiple of the final run."""
+
+    name: str
+    phase: RunPhase
+    runs: Count | None = Field(None, description="how many runs")
+    gpu_hours_each: Hours | None = None
+    gpu_hours: Hours | None = Field(None, description="total GPU-hours of the group")
+    share_of_final: Multiplier | None = Field(None, description="GPU-hours as a multiple of the final run's")
+    hardware: str | None = Field(None, description="default: the final run's hardware")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Runs:
+        ways = [self.runs is not None or self.gpu_hours_each is not None, self.gpu_hours is not None,
+                self.share_of_final is not None]
+        if sum(ways) != 1:
+            raise ValueError("give runs with gpu_hours_each, or gpu_hours, or share_of_final (one of them)")
+        if (self.runs is None) != (self.gpu_hours_each is None):
+            raise ValueError("runs and gpu_hours_each go together")
+        return self
+
+
+class Program(Base):
+    """The research program behind the model, priced at the lab's own cost per GPU-hour."""
+
+    multiplier: Multiplier | None = Field(
+        None, description="total program compute ÷ final run compute (Epoch AI: 1.2 to 4); the excess is "
+                          "counted as experiments")
+    runs: list[Runs] = Field(default_factory=list)
+    rate: Literal["fleet", "epoch", "straight_line", "rental"] | None = Field(
+        None, description="how GPU-hours are priced: the lab's fleet (default when a fleet is given), Epoch AI's "
+                          "amortization (default otherwise), straight-line ownership, or the rental price")
+
+    @model_validator(mode="after")
+    def _no_double(self) -> Program:
+        if self.multiplier is not None and any(r.phase == "experiments" for r in self.runs):
+            raise ValueError("the multiplier already counts experiments: drop it or the experiment runs")
+        return self
+
+
+Pay = Literal["researcher", "engineer", "annotator", "business"]
+
+
+class Role(Base):
+    """People in one role: headcount x (salary x overhead + equity) x share of time x duration."""
+
+    role: str
+    headcount: Count
+    pay: Pay | None = Field(None, description="regional pay from the catalog; default researcher")
+    salary_usd: USD | None = Field(None, description="annual salary per person; default: regional pay")
+    overhead: Multiplier | None = Field(None, description="benefits and employer costs; default: regional")
+    equity_usd: USD | None = Field(None, description="annual equity per person; default: regional, else 0")
+    share: Fraction | None = Field(None, description="share of their time on this model (default 100%)")
+    duration: Years | None = Field(None, description="default: the staff section's duration")
+    line: Literal["rnd", "sga"] = Field("rnd", description="accounting line: R&D or SG&A")
+
+
+class Staff(Base):
+    duration: Years | None = Field(None, description="how long the model's development took")
+    region: str | None = Field(None, description="default: the scenario's region")
+    roles: list[Role] = Field(min_length=1)
+
+
+class FleetGroup(Base):
+    hardware: str
+    count: Count | None = None
+    a100_equivalents: Count | None = Field(None, description="fleet size in A100s, converted by dense BF16 peak")
+    price_usd: USD | None = Field(None, description="price per GPU; default: the catalog's reference price")
+    price_basis: Literal["single", "dgx", "hgx"] | None = None
+    premium: Number | None = Field(None, description="extra paid over that price, e.g. on secondary markets (30%)")
+    acquired: Date | None = None
+
+    @model_validator(mode="after")
+    def _size(self) -> FleetGroup:
+        if (self.count is None) == (self.a100_equivalents is None):
+            raise ValueError("give count or a100_equivalents (one of them)")
+        return self
+
+
+class Fleet(Base):
+    """The GPUs a lab owns: capex, depreciation, idle capacity, energy and facility."""
+
+    gpus: list[FleetGroup] = Field(min_length=1)
+    utilization: Fraction = Field(description="share of fleet GPU-hours doing work; the rest is idle")
+    useful_life_years: Years | None = None
+    interconnect_share: Fraction | None = None
+    pue: Multiplier | None = None
+    electricity_usd_per_kwh: USDPerKWh | None = None
+    facility_usd_per_kw_month: USD | None = Field(
+        None, description="datacenter space and cooling per kW of IT load per month (colocation price)")
+
+
+class DataCost(Base):
+    name: str
+    usd: USD
+    phase: Literal["overall", "experiments", "final_run"] = "overall"
+
+
+class Overhead(Base):
+    share: Fraction | None = Field(None, description="SG&A as a share of the development cost before overhead")
+    usd: USD | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Overhead:
+        if (self.share is None) == (self.usd is None):
+            raise ValueError("give share or usd (one of them)")
+        return self
+
+
+class LabCost(Base):
+    name: str
+    usd_per_year: USD
+    category: Literal["compute", "staff", "hardware", "energy", "facility", "data", "overhead"] = "overhead"
+
+
+class Lab(Base):
+    """The whole lab for one year: every person full time, the whole fleet, other spending."""
+
+    name: str | None = None
+    staff: list[Role] = Field(default_factory=list)
+    cloud_usd_per_year: USD | None = None
+    other: list[LabCost] = Field(default_factory=list)
+    overhead: Overhead | None = None
+
+
+class Scenario(Base):
+    """A model and how it was made."""
+
+    fullcost: Literal[1] = Field(1, description="scenario format version")
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-_@]*$")
+    title: str | None = None
+    developer: str | None = None
+    released: Date | None = None
+    region: str = Field("us", description="a region id from the catalog (pay, electricity, PUE)")
+    description: str | None = None
+    openness: Literal["closed", "weights", "weights+code", "weights+code+data"] | None = None
+    inputs: dict[str, Annotated[Any, WithJsonSchema({"anyOf": [*_DIST_SCHEMAS, _SOURCED]})]] = Field(
+        default_factory=dict, description="named inputs, sampled once and shared by every {ref: NAME}")
+    model: ModelSpec
+    final_run: FinalRun
+    ownership: Ownership = Ownership()
+    program: Program | None = None
+    staff: Staff | None = None
+    fleet: Fleet | None = None
+    data: list[DataCost] = Field(default_factory=list)
+    overhead: Overhead | None = None
+    lab: Lab | None = None
+    variants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="named variants: overrides merged into this file, run as NAME@VARIANT")
+    variant: str | None = Field(None, description="set when a variant was applied")
+    sources: dict[str, Source] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+@cache
+def _all_keys() -> tuple[str, ...]:
+    keys: set[str] = set()
+
+    def visit(cls: type[BaseModel]) -> None:
+        for name, f in cls.model_fields.items():
+            keys.add(name)
+            for sub in _models_in(f.annotation):
+                if sub.__name__ not in seen:
+                    seen.add(sub.__name__)
+                    visit(sub)
+
+    seen: set[str] = set()
+    visit(Scenario)
+    return tuple(sorted(keys))
+
+
+def _models_in(ann: Any) -> list[type[BaseModel]]:
+    out: list[type[BaseModel]] = []
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        out.append(ann)
+    for a in getattr(ann, "__args__", ()) or ():
+        out.extend(_models_in(a))
+    return out
+
+
+def _message(err: Any) -> str:
+    kind, msg = err["type"], str(err["msg"])
+    loc = err["loc"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        near = difflib.get_close_matches(key, _all_keys(), n=1)
+        return f"unknown key '{key}'" + (f" (did you mean '{near[0]}'?)" if near else "")
+    if kind == "missing":
+        return "required but missing"
+    if kind == "literal_error":
+        return f"got {err.get('input')!r}; {msg[0].lower() + msg[1:]}"
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    return msg
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    def keep(p: Any) -> bool:
+        return isinstance(p, int) or not ("[" in str(p) or str(p).startswith("function-"))
+
+    return tuple(p for p in loc if keep(p))
+
+
+class Doc:
+    """A loaded scenario with where it came from, so later checks can point at a line."""
+
+    def __init__(self, scenario: Scenario, file: str, positions: yamlio.Positions) -> None:
+        self.scenario = scenario
+        self.file = file
+        self.positions = positions
+
+    def error(self, path: tuple[str | int, ...], message: str) -> InputError:
+        return InputError(message, self.file, yamlio.line_of(self.positions, path), path)
+
+
+def from_data(data: Any, file: str, positions: yamlio.Positions | None = None) -> Doc:
+    positions = positions or {}
+    if not isinstance(data, dict):
+        raise InputError("a scenario must be a YAML mapping", file, 1)
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as e:
+        # a misspelt key shows up as both "unknown" and "missing": report the unknown one, it names the typo
+        errs = sorted(e.errors(), key=lambda x: {"extra_forbidden": 0, "missing": 2}.get(x["type"], 1))
+        err = errs[0]
+        path = _clean_loc(err["loc"])
+        raise InputError(_message(err), file, yamlio.line_of(positions, path), path) from None
+    return Doc(sc, file, positions)
+
+
+def _merge(base: Any, over: Any) -> Any:
+    """Deep merge: mappings merge key by key; anything else (lists included) is replaced."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merge(base.get(k), v) if k in base else v
+        return out
+    return over
+
+
+def apply_variant(data: Any, pos: yamlio.Positions, variant: str, file: str) -> tuple[Any, yamlio.Positions]:
+    """The scenario with the named variant's overrides merged in, and lines pointing into the variant."""
+    variants = data.get("variants") if isinstance(data, dict) else None
+    if not isinstance(variants, dict) or variant not in variants:
+        known = ", ".join(variants) if isinstance(variants, dict) and variants else "none"
+        raise InputError(f"no variant '{variant}' (variants: {known})", file, yamlio.line_of(pos, ("variants",)))
+    over = variants[variant]
+    if not isinstance(over, dict):
+        raise InputError("a variant is a mapping of overrides", file, yamlio.line_of(pos, ("variants", variant)))
+    merged = _merge({k: v for k, v in data.items() if k != "variants"}, over)
+    merged["name"] = f"{data.get('name', Path(file).stem)}@{variant}"
+    merged["variant"] = variant
+    new_pos = dict(pos)
+    prefix = ("variants", variant)
+    for p, line in pos.items():
+        if p[:2] == prefix and len(p) > 2:
+            new_pos[p[2:]] = line
+    return merged, new_pos
+
+
+def load(path: str | Path, variant: str | None = None) -> Doc:
+    data, pos = yamlio.load(path)
+    if variant is not None:
+        data, pos = apply_variant(data, pos, variant, str(path))
+    return from_data(data, str(path), pos)
+
+
+def loads(text: str, file: str = "<string>") -> Doc:
+    data, pos = yamlio.loads(text, file)
+    return from_data(data, file, pos)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "fullcost scenario"
+    return schema

@@ -1,0 +1,125 @@
+"""Views over cost items: totals, the bridge from the headline, the footnotes and the sensitivity tornado."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from fullcost.items import CostItem
+from fullcost.quantity import Arr, Dist
+from fullcost.summary import Summary, mean, summarize
+
+BRIDGE_STEPS = (
+    ("final_run", "final run: the lab's own cost instead of the rental quote"),
+    ("experiments", "experiments and ablations"),
+    ("validation", "validation runs"),
+    ("related_model", "related models"),
+    ("failed", "failed runs"),
+    ("staff", "staff"),
+    ("data", "data"),
+    ("overhead", "overhead"),
+)
+
+
+def step_of(item: CostItem) -> str:
+    """Which bridge step an item belongs to: people, data and overhead by category, compute by phase."""
+    if item.category in ("staff", "data", "overhead"):
+        return item.category
+    return item.phase if item.phase in dict(BRIDGE_STEPS) else "experiments"
+
+
+def total(items: list[CostItem], n: int) -> Arr:
+    out = np.zeros(n)
+    for it in items:
+        out += it.usd
+    return out
+
+
+def item_rows(items: list[CostItem], with_phase: bool = True) -> list[dict[str, Any]]:
+    rows = []
+    for it in items:
+        row: dict[str, Any] = {"name": it.name, "category": it.category}
+        if with_phase:
+            row["phase"] = it.phase
+        row |= {"cash": it.cash, "line": it.line, "usd": summarize(it.usd), "detail": it.detail}
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class BridgeStep:
+    step: str
+    label: str
+    usd: float
+
+
+def bridge(headline_usd: float, items: list[CostItem]) -> list[BridgeStep]:
+    """Ordered steps in mean dollars from the headline to the development total; they sum to its mean."""
+    by: dict[str, float] = {}
+    for it in items:
+        by[step_of(it)] = by.get(step_of(it), 0.0) + mean(it.usd)
+    steps = [BridgeStep("headline", "headline (final run at the quoted rental price)", headline_usd)]
+    for key, label in BRIDGE_STEPS:
+        v = by.get(key, 0.0)
+        if key == "final_run":
+            v -= headline_usd
+        steps.append(BridgeStep(key, label, v))
+    return steps
+
+
+def excluded(items: list[CostItem]) -> list[tuple[str, Arr, str]]:
+    """What the headline leaves out: every item outside the final run, grouped by bridge step."""
+    groups: dict[str, list[CostItem]] = {}
+    for it in items:
+        if it.phase == "final_run" and it.category not in ("staff", "data", "overhead"):
+            continue
+        groups.setdefault(step_of(it), []).append(it)
+    out = []
+    for key, label in BRIDGE_STEPS:
+        its = groups.get(key)
+        if not its:
+            continue
+        arr = its[0].usd
+        for it in its[1:]:
+            arr = arr + it.usd
+        names = sorted({it.name.split(":")[0] if key not in ("staff", "data") else it.name for it in its})
+        out.append((label, arr, "; ".join(names)))
+    return out
+
+
+def coverage(headline_usd: float, dev_total: Arr, items: list[CostItem]) -> dict[str, Any]:
+    return {
+        "headline_share": summarize(headline_usd / dev_total),
+        "excluded": [{"name": name, "usd": summarize(arr), "what": what} for name, arr, what in excluded(items)],
+    }
+
+
+def sensitivity(drawn: dict[str, tuple[Dist, Arr]], total_usd: Arr, top: int = 12) -> list[dict[str, Any]]:
+    """A tornado: the mean total when each input sits in its lowest and highest tenth.
+
+    For each uncertain input, the samples whose value falls in the bottom 10% (centred on its 5th
+    percentile) and the top 10% (centred on its 95th) are selected, and the total is averaged over each
+    set with every other input still sampled. This estimates E[total | input at p5] and E[total | input at
+    p95] from the one Monte Carlo run, without re-running the model per input.
+    """
+    n = total_usd.shape[0]
+    k = max(1, n // 10)
+    rows: list[dict[str, Any]] = []
+    for name, (dist, x) in drawn.items():
+        if dist.is_point or n < 20 or x.strides == (0,):
+            continue
+        order = np.argpartition(x, (k, n - k - 1)) if n > 2 * k + 1 else np.argsort(x)
+        lo_idx, hi_idx = order[:k], order[n - k:]
+        lo, hi = float(total_usd[lo_idx].mean()), float(total_usd[hi_idx].mean())
+        p5, p95 = np.percentile(x, [5.0, 95.0])
+        rows.append({"input": name, "low_usd": lo, "high_usd": hi, "low_value": float(p5),
+                     "high_value": float(p95), "swing_usd": abs(hi - lo), "text": dist.text})
+    rows.sort(key=lambda r: -r["swing_usd"])
+    return rows[:top]
+
+
+def summary_of(items: list[CostItem], n: int) -> tuple[Arr, Summary]:
+    t = total(items, n)
+    return t, summarize(t)
