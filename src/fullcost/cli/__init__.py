@@ -1,0 +1,20 @@
+"""The ``fullcost`` command line. It parses arguments, calls the core and formats: no arithmetic here.
+
+Each module of this package adds its commands to the one Typer ``app``.
+"""
+
+from fullcost.cli import (  # noqa: F401  (each module registers its commands)
+    actuals,
+    catalog,
+    claims,
+    estimate,
+    report,
+    statements,
+)
+from fullcost.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

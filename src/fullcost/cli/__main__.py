@@ -1,0 +1,3 @@
+from fullcost.cli import main
+
+main()

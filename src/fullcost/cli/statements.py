@@ -1,0 +1,3 @@
+"""`fullcost statements and fullcost export: the books of a lab.`"""
+
+from __future__ import annotations
