@@ -9,7 +9,7 @@ import numpy as np
 
 from fullcost.items import CostItem
 from fullcost.quantity import Arr, Dist
-from fullcost.summary import Summary, mean, summarize
+from fullcost.summary import DETAIL_SAMPLES, Summary, mean, summarize
 
 BRIDGE_STEPS = (
     ("final_run", "final run: the lab's own cost instead of the rental quote"),
@@ -43,7 +43,7 @@ def item_rows(items: list[CostItem], with_phase: bool = True) -> list[dict[str, 
         row: dict[str, Any] = {"name": it.name, "category": it.category}
         if with_phase:
             row["phase"] = it.phase
-        row |= {"cash": it.cash, "line": it.line, "usd": summarize(it.usd), "detail": it.detail}
+        row |= {"cash": it.cash, "line": it.line, "usd": summarize(it.usd, DETAIL_SAMPLES), "detail": it.detail}
         rows.append(row)
     return rows
 
@@ -92,7 +92,8 @@ def excluded(items: list[CostItem]) -> list[tuple[str, Arr, str]]:
 def coverage(headline_usd: float, dev_total: Arr, items: list[CostItem]) -> dict[str, Any]:
     return {
         "headline_share": summarize(headline_usd / dev_total),
-        "excluded": [{"name": name, "usd": summarize(arr), "what": what} for name, arr, what in excluded(items)],
+        "excluded": [{"name": name, "usd": summarize(arr, DETAIL_SAMPLES), "what": what}
+                     for name, arr, what in excluded(items)],
     }
 
 
@@ -105,17 +106,18 @@ def sensitivity(drawn: dict[str, tuple[Dist, Arr]], total_usd: Arr, top: int = 1
     p95] from the one Monte Carlo run, without re-running the model per input.
     """
     n = total_usd.shape[0]
-    k = max(1, n // 10)
     rows: list[dict[str, Any]] = []
+    if n < 20:
+        return rows
+    k, j = n // 10, n // 20
     for name, (dist, x) in drawn.items():
-        if dist.is_point or n < 20 or x.strides == (0,):
+        if dist.is_point or x.strides == (0,):
             continue
-        order = np.argpartition(x, (k, n - k - 1)) if n > 2 * k + 1 else np.argsort(x)
-        lo_idx, hi_idx = order[:k], order[n - k:]
-        lo, hi = float(total_usd[lo_idx].mean()), float(total_usd[hi_idx].mean())
-        p5, p95 = np.percentile(x, [5.0, 95.0])
-        rows.append({"input": name, "low_usd": lo, "high_usd": hi, "low_value": float(p5),
-                     "high_value": float(p95), "swing_usd": abs(hi - lo), "text": dist.text})
+        # one partial sort gives both tenths and the (nearest-rank) 5th and 95th percentiles
+        order = np.argpartition(x, (j, k, n - k - 1, n - j - 1))
+        lo, hi = float(total_usd[order[:k]].mean()), float(total_usd[order[n - k:]].mean())
+        rows.append({"input": name, "low_usd": lo, "high_usd": hi, "low_value": float(x[order[j]]),
+                     "high_value": float(x[order[n - j - 1]]), "swing_usd": abs(hi - lo), "text": dist.text})
     rows.sort(key=lambda r: -r["swing_usd"])
     return rows[:top]
 
