@@ -76,6 +76,19 @@ class Context:
     def const(self, value: float) -> Arr:
         return self.sampler.const(value)
 
+    @property
+    def controls_lifted(self) -> bool:
+        """True in the counterfactual without export controls (``export_controls.applies: false``)."""
+        ec = self.sc.export_controls
+        return ec is not None and not ec.applies
+
+    def hours_factor(self) -> Arr:
+        """GPU-hours as run (1), or without the share lost to export controls in the counterfactual."""
+        ec = self.sc.export_controls
+        if ec is None or ec.applies or ec.compute_lost is None:
+            return self.const(1.0)
+        return 1.0 - self.q(("export_controls", "compute_lost"), ec.compute_lost, "fraction")
+
     def chip(self, path: tuple[str | int, ...], name: str) -> catalog.Chip:
         try:
             return catalog.chip(name)

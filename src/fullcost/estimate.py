@@ -71,7 +71,7 @@ def to_json(est: Estimate) -> dict[str, Any]:
             "gpus": mean(fr.gpus),
             "gpu_hours": mean(fr.gpu_hours),
             "flops": mean(fr.flops),
-            "implied_mfu": mean(fr.implied_mfu),
+            "implied_mfu": None if fr.implied_mfu is None else mean(fr.implied_mfu),
             "days": mean(fr.days),
             "energy_kwh": summarize(fr.energy_kwh),
             "rental_usd": summarize(fr.rental_usd),

@@ -315,6 +315,22 @@ class Lab(Base):
     overhead: Overhead | None = None
 
 
+class ExportControls(Base):
+    """Working under chip export controls, itemized so that the counterfactual can take it out.
+
+    With ``applies: true`` (the lab as it is) the share of staff effort spent on workarounds is shown as its
+    own item (split out of the staff roles, not added to them) and the fleet's premium is paid. A variant
+    with ``applies: false`` is the same lab without controls: GPU-hours shrink by ``compute_lost``, the
+    workaround effort and the fleet premium go (swap the hardware in the variant too, e.g. H800 to H100).
+    """
+
+    applies: bool = True
+    compute_lost: Fraction | None = Field(
+        None, description="share of the GPU-hours spent because of the restricted parts (cut interconnect)")
+    staff_share: Fraction | None = Field(
+        None, description="share of the development staff's effort spent making the restricted hardware usable")
+
+
 class Scenario(Base):
     """A model and how it was made."""
 
@@ -337,6 +353,7 @@ class Scenario(Base):
     data: list[DataCost] = Field(default_factory=list)
     overhead: Overhead | None = None
     lab: Lab | None = None
+    export_controls: ExportControls | None = None
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named variants: overrides merged into this file, run as NAME@VARIANT")
     variant: str | None = Field(None, description="set when a variant was applied")

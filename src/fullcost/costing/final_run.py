@@ -44,7 +44,7 @@ class FinalRun:
     gpu_hours: Arr
     pretraining_gpu_hours: Arr
     flops: Arr
-    implied_mfu: Arr
+    implied_mfu: Arr | None  # None when no phase is pre-training (an RL or fine-tuning run)
     days: Arr
     energy_kwh: Arr
     rate: Rate
@@ -177,19 +177,21 @@ def final_run(ctx: Context) -> FinalRun:
     if np.any(gpus <= 0):
         raise ctx.error(("final_run", "gpus"), "must be at least 1 GPU")
     gpu_hours, pre_hours, wall = _hours(ctx, peak, flops, gpus)
+    factor = ctx.hours_factor()
+    gpu_hours, pre_hours, wall = gpu_hours * factor, pre_hours * factor, wall * factor
     if np.any(gpu_hours <= 0):
         raise ctx.error(("final_run",), "the final run has no GPU-hours")
     rate = _rate(ctx, chip)
     own = _ownership(ctx, chip, float(np.mean(wall)))
     energy_kwh = gpu_hours * own.energy_kwh_per_gpu_hour
     energy_usd = energy_kwh * own.usd_per_kwh
-    hours_pre = np.where(pre_hours > 0, pre_hours, gpu_hours)
     hardware_usd = gpu_hours * own.epoch_hourly
     interconnect = hardware_usd * own.interconnect_share
     return FinalRun(
         chip=chip, precision=precision, peak_tflops=peak, gpus=gpus, gpu_hours=gpu_hours,
         pretraining_gpu_hours=pre_hours, flops=flops,
-        implied_mfu=compute.implied_mfu(flops, hours_pre, peak), days=wall, energy_kwh=energy_kwh,
+        implied_mfu=compute.implied_mfu(flops, pre_hours, peak) if np.all(pre_hours > 0) else None,
+        days=wall, energy_kwh=energy_kwh,
         rate=rate, own=own, rental_usd=hw.rental(gpu_hours, rate.usd_per_gpu_hour),
         amortized_hardware_usd=hardware_usd - interconnect, amortized_interconnect_usd=interconnect,
         energy_usd=energy_usd, amortized_usd=hardware_usd + energy_usd,

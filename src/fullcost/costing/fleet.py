@@ -110,7 +110,7 @@ def fleet_cost(ctx: Context, fleet: Fleet) -> FleetCost:
             basis = g.price_basis or ref.basis
         else:
             raise ctx.error((*p, "price_usd"), f"the catalog has no price for {chip.id}: give price_usd")
-        if g.premium is not None:
+        if g.premium is not None and not ctx.controls_lifted:
             price = price * (1.0 + ctx.q((*p, "premium"), g.premium, "number"))
         overhead = ctx.q((f"hardware.{chip.id}.server_overhead",), chip.server_overhead)
         per_gpu = hw.cluster_capex_per_gpu(hw.server_price_per_gpu(price, overhead, basis == "single"), share)

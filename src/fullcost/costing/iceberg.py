@@ -104,6 +104,7 @@ def _program(ctx: Context, kind: str, fr: FinalRun, fleet: FleetCost | None, mod
             assert r.share_of_final is not None
             hours = fr.gpu_hours * ctx.q((*p, "share_of_final"), r.share_of_final, "multiplier")
             how = f"{r.share_of_final.text} x the final run's GPU-hours"
+        hours = hours * ctx.hours_factor() if r.share_of_final is None else hours
         items += _gpu_items(r.name, r.phase, hours, rate_parts(ctx, kind, fr, fleet, chip), model,
                             f"{how} on {chip.id}")
         total = total + hours
@@ -121,7 +122,22 @@ def _staff(ctx: Context, model: str) -> list[CostItem]:
         rc = role_cost(ctx, ("staff", "roles", i), role, region, duration)
         out.append(CostItem(f"staff: {role.role}", "staff", "overall", rc.usd, True, role.line, model,
                             rc.detail + (f" x {st.duration.text}" if role.duration is None and st.duration else "")))
-    return out
+    ec = ctx.sc.export_controls
+    if ec is None or ec.staff_share is None or not out:
+        return out
+    share = ctx.q(("export_controls", "staff_share"), ec.staff_share, "fraction")
+    rnd = [it for it in out if it.line == "rnd"]
+    kept = [CostItem(it.name, it.category, it.phase, it.usd * (1.0 - share), it.cash, it.line, model,
+                     it.detail + f", less {ec.staff_share.text} on export-control workarounds") for it in rnd]
+    rest = [it for it in out if it.line != "rnd"]
+    if not ec.applies:  # the counterfactual: that effort was never needed
+        return kept + rest
+    spent = ctx.const(0.0)
+    for it in rnd:
+        spent = spent + it.usd * share
+    workaround = CostItem("staff: export-control workarounds", "staff", "overall", spent, True, "rnd", model,
+                          f"{ec.staff_share.text} of the research staff's effort on working around restricted parts")
+    return [*kept, workaround, *rest]
 
 
 def _region(ctx: Context, rid: str | None, path: tuple[str | int, ...]) -> catalog.Region:

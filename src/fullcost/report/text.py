@@ -45,7 +45,8 @@ def estimate_table(out: dict[str, Any]) -> None:
                           f"{fr['peak_tflops']:g} TFLOP/s peak)")
     t.add_row("GPU-hours", fmt.num(fr["gpu_hours"]))
     t.add_row("training FLOPs (6·N·D)", fmt.sci(fr["flops"]))
-    t.add_row(f"implied MFU ({fr['precision'].upper()} peak)", fmt.pct(fr["implied_mfu"]))
+    t.add_row(f"implied MFU ({fr['precision'].upper()} peak)",
+              "n/a (no pre-training phase)" if fr["implied_mfu"] is None else fmt.pct(fr["implied_mfu"]))
     t.add_row("wall-clock days", f"{fr['days']:.1f}")
     t.add_row("energy (kWh)", fmt.summary(fr["energy_kwh"], fmt.num))
     t.add_row("rental (headline basis)", fmt.summary(fr["rental_usd"]))
@@ -146,7 +147,7 @@ def compare_table(outs: list[dict[str, Any]]) -> None:
     row("headline", lambda o: o["headline"]["usd"])
     row("final-run GPU-hours", lambda o: o["final_run"]["gpu_hours"], fmt.num)
     row("training FLOPs", lambda o: o["final_run"]["flops"], fmt.sci)
-    row("implied MFU", lambda o: o["final_run"]["implied_mfu"], fmt.pct)
+    row("implied MFU", lambda o: o["final_run"]["implied_mfu"], fmt.pct)  # "-" where not applicable
     row("final run, rental", lambda o: o["final_run"]["rental_usd"])
     row("final run, amortized (Epoch AI)", lambda o: o["final_run"]["amortized_usd"])
     row("final run, straight-line", lambda o: o["final_run"]["amortized_straight_line_usd"])
@@ -155,3 +156,59 @@ def compare_table(outs: list[dict[str, Any]]) -> None:
     row("headline share of development", lambda o: o["coverage"]["headline_share"], fmt.pct)
     row("lab annual cost", lambda o: o["lab_annual"]["total_usd"])
     _console().print(t)
+
+
+def claim_table(out: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    c = _console()
+    t = Table(title=f"Claim: {fmt.usd(out['claim_usd'])} (a match is within {fmt.pct(out['tolerance'])})")
+    t.add_column("cost definition")
+    t.add_column("probability it matches", justify="right")
+    for m in out["matches"]:
+        t.add_row(m["label"], fmt.pct(m["probability"]))
+    c.print(t)
+    cov = out["coverage"]
+    c.print(f"The claim is {fmt.pct(cov['p50'])} of the development cost "
+            f"(90% interval {fmt.pct(cov['p5'])} to {fmt.pct(cov['p95'])}).")
+    c.print(out["summary"])
+
+
+def replicate_table(out: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    c = _console()
+    t = Table(title=f"Replicating {out['name']}: cost by what was released")
+    t.add_column("released")
+    t.add_column("mean", justify="right")
+    t.add_column("90% interval", justify="right")
+    for lv in out["levels"]:
+        s = lv["usd"]
+        mark = "  (as released)" if lv["openness"] == out["released"] else ""
+        t.add_row(lv["openness"] + mark, fmt.usd(s["mean"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+    s = out["original_development_usd"]
+    t.add_row("original development", fmt.usd(s["mean"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+    c.print(t)
+    c.print(out["note"])
+
+
+def trend_table(out: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    c = _console()
+    t = Table(title=f"{out['name']}: development cost of the same capability by year")
+    t.add_column("year")
+    t.add_column("median", justify="right")
+    t.add_column("90% interval", justify="right")
+    t.add_column(f"P(< {fmt.usd(out['below_usd'])})", justify="right")
+    t.add_column("frontier (Epoch 2.4x/yr), median", justify="right")
+    for row, fr in zip(out["years"], out["frontier"], strict=True):
+        s = row["usd"]
+        t.add_row(str(row["year"]), fmt.usd(s["p50"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}",
+                  fmt.pct(out["probability_by_year"][str(row["year"])]), fmt.usd(fr["usd"]["p50"]))
+    c.print(t)
+    if out["year_p50"] is None:
+        c.print(f"In most samples the cost never falls below {fmt.usd(out['below_usd'])}: staff, data and overhead "
+                f"(~{fmt.usd(out['other_part_usd']['mean'])}) are held constant.")
+    else:
+        c.print(f"Median year below {fmt.usd(out['below_usd'])}: {out['year_p50']}.")

@@ -1,0 +1,131 @@
+"""Beyond the headline: claims, replication by openness, the export-control premium, the trend."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fullcost import catalog, estimate
+from fullcost.analysis.replicate import LEVELS, replicate
+from fullcost.analysis.trend import Rates, trend
+from fullcost.scenario import loads
+
+from .conftest import TOY
+
+
+def test_the_5_576m_headline_matches_the_final_run_at_rental(cli):
+    out = cli("claim", "deepseek-v3", "--usd", "5.576M", "--format", "json", "-n", "4000").json()
+    assert set(out) >= {"claim_usd", "matches", "coverage", "excluded", "implied_mfu", "mfu_plausible"}
+    assert out["claim_usd"] == 5_576_000
+    assert out["matches"][0]["definition"] == "final_run_rental"
+    assert out["matches"][0]["probability"] >= 0.9
+    assert out["mfu_plausible"] is True and 0.15 < out["implied_mfu"] < 0.2
+    names = [e["name"] for e in out["excluded"]]
+    assert "staff" in names and "experiments and ablations" in names
+    assert out["coverage"]["p50"] < 0.5
+    assert "matches the final run at rental rates" in out["summary"]
+
+
+def test_100m_is_not_the_final_run(cli):
+    out = cli("claim", "deepseek-v3", "--usd", "$100M", "--format", "json", "-n", "4000").json()
+    prob = {m["definition"]: m["probability"] for m in out["matches"]}
+    assert prob["final_run_rental"] == 0.0
+    assert out["matches"][0]["definition"] != "final_run_rental"
+
+
+def test_implausible_gpu_hours_are_flagged(cli):
+    out = cli("claim", "deepseek-v3", "--usd", "1M", "--gpu-hours", "100K", "--format", "json", "-n", "500").json()
+    assert out["implied_mfu"] > 1 and out["mfu_plausible"] is False
+    assert "OUTSIDE" in out["summary"]
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["claim", "deepseek-v3", "--usd", "lots"], "--usd: cannot read 'lots'"),
+    (["claim", "deepseek-v3", "--usd", "1M to 2M"], "give one figure"),
+    (["replicate", "deepseek-v3", "--level", "weights+paper"], "no openness level 'weights+paper'"),
+    (["trend", "deepseek-v3", "--until", "2020"], "--until 2020 is in the past"),
+    (["trend", "deepseek-v3", "--hardware-oom", "-1"], "cannot be negative"),
+])
+def test_bad_input_is_one_line_exit_2(cli, args, needle):
+    r = cli(*args)
+    assert r.code == 2 and needle in r.err and r.err.count("\n") == 1, r.err
+
+
+def test_replication_is_ordered_by_openness_in_every_sample_and_never_below_the_final_run():
+    est = estimate.run(catalog.load_scenario("deepseek-v3"), 20_000, 4)
+    res = replicate(est)
+    samples = {lv["openness"]: lv["_samples"] for lv in res["levels"]}
+    assert list(samples) == list(LEVELS)
+    w, wc, wcd = samples["weights"], samples["weights+code"], samples["weights+code+data"]
+    assert np.all(w >= wc) and np.all(wc >= wcd)
+    assert np.all(wcd >= est.final.rental_usd)
+    assert res["released"] == "weights"
+
+
+def test_replicate_cli_contract(cli):
+    out = cli("replicate", "bloom-176b", "--format", "json", "-n", "2000").json()
+    assert [lv["openness"] for lv in out["levels"]] == list(LEVELS)
+    assert set(out["original_development_usd"]) == {"mean", "p5", "p50", "p95"}
+    one = cli("replicate", "bloom-176b", "--level", "weights", "--format", "json", "-n", "500").json()
+    assert [lv["openness"] for lv in one["levels"]] == ["weights"]
+
+
+BIG = TOY.replace("gpu_hours: 10K", "gpu_hours: 10M")
+
+
+def test_trend_with_zero_progress_is_todays_cost_every_year():
+    est = estimate.run(loads(BIG, "big.yaml"), 200, 0)
+    out = trend(est, 1e6, 2034, Rates(0.0, 0.0, 0.0), this_year=2026)
+    today = est.development_total
+    for row in out["years"]:
+        assert row["usd"]["mean"] == pytest.approx(float(today.mean()), rel=1e-12)
+    assert out["year_p50"] is None and out["never_share"] == 1.0
+
+
+def test_doubling_a_rate_moves_the_crossing_earlier():
+    est = estimate.run(loads(BIG, "big.yaml"), 200, 0)
+    total = float(est.development_total.mean())
+    below = total / 50
+    slow = trend(est, below, 2060, Rates(0.14, 0.1), this_year=2026)
+    fast = trend(est, below, 2060, Rates(0.28, 0.1), this_year=2026)
+    faster = trend(est, below, 2060, Rates(0.28, 0.2), this_year=2026)
+    assert slow["year_p50"] is not None
+    assert fast["year_p50"] < slow["year_p50"]
+    assert faster["year_p50"] < fast["year_p50"]
+    # the crossing year agrees with the yearly table
+    y = slow["year_p50"]
+    assert slow["probability_by_year"][str(y)] >= 0.5 > slow["probability_by_year"][str(y - 1)]
+
+
+def test_trend_cli_contract(cli):
+    out = cli("trend", "deepseek-v3", "--until", "2032", "--format", "json", "-n", "2000").json()
+    assert set(out) >= {"years", "below_usd", "year_p50", "probability_by_year", "frontier"}
+    assert out["below_usd"] == 10e6
+    probs = [out["probability_by_year"][str(r["year"])] for r in out["years"]]
+    assert probs == sorted(probs)  # costs only fall, so the chance of being below only grows
+    medians = [f["usd"]["p50"] for f in out["frontier"]]
+    assert medians == sorted(medians)
+
+
+def test_export_control_premium_is_the_difference_from_the_unrestricted_variant(cli):
+    out = cli("compare", "deepseek-v3", "deepseek-v3@unrestricted", "--format", "json", "-n", "4000").json()
+    base, free = out["models"]
+    assert free["name"] == "deepseek-v3@unrestricted"
+    assert free["final_run"]["hardware"] == "h100-sxm"
+    assert free["final_run"]["gpu_hours"] < base["final_run"]["gpu_hours"]
+    assert free["development"]["total_usd"]["mean"] < base["development"]["total_usd"]["mean"]
+    base_items = {it["name"] for it in base["development"]["items"]}
+    free_items = {it["name"] for it in free["development"]["items"]}
+    assert "staff: export-control workarounds" in base_items
+    assert "staff: export-control workarounds" not in free_items
+
+
+def test_workaround_staff_is_split_out_not_added():
+    with_split = estimate.run(catalog.load_scenario("deepseek-v3"), 3000, 2)
+    staff = sum(float(it.usd.mean()) for it in with_split.iceberg.development if it.category == "staff")
+    doc = catalog.load_scenario("deepseek-v3")
+    sc = doc.scenario.model_copy(update={"export_controls": None})
+    doc.scenario = sc
+    without = estimate.run(doc, 3000, 2)
+    staff_without = sum(float(it.usd.mean()) for it in without.iceberg.development if it.category == "staff")
+    assert staff == pytest.approx(staff_without, rel=1e-12)
