@@ -243,3 +243,15 @@ def test_gpt4_under_epoch_ais_development_cost_method():
     assert 0.47 <= hardware <= 0.67
     assert 0.29 <= staff_share <= 0.49
     assert energy < 0.10
+
+
+def test_lab_year_says_whether_it_agrees_with_a_published_estimate():
+    base = TOY + PROGRAM + FLEET
+    out = _run(base + "  compare_to: 1M to 2M\n")
+    pub = out["lab_annual"]["published_estimate"]
+    assert pub["probability_above"] == 1.0 and pub["verdict"].startswith("higher")
+    total = out["lab_annual"]["total_usd"]["mean"]
+    out = _run(base + f"  compare_to: {total * 0.9:.0f} to {total * 1.1:.0f}\n")
+    assert out["lab_annual"]["published_estimate"]["verdict"].startswith("agrees")
+    out = _run(base + f"  compare_to: {total * 3:.0f}\n")
+    assert out["lab_annual"]["published_estimate"]["verdict"].startswith("lower")

@@ -56,6 +56,17 @@ def run(doc: Doc, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> E
     return Estimate(doc, samples, seed, ctx, fr, headline(doc), ice, dev, lab)
 
 
+def _lab(est: Estimate) -> dict[str, Any] | None:
+    if est.lab_total is None or est.iceberg.lab_annual is None:
+        return None
+    out: dict[str, Any] = {"total_usd": summarize(est.lab_total),
+                           "items": views.item_rows(est.iceberg.lab_annual, with_phase=False)}
+    lab = est.doc.scenario.lab
+    if lab is not None and lab.compare_to is not None:
+        out["published_estimate"] = views.agreement(est.lab_total, lab.compare_to)
+    return out
+
+
 def to_json(est: Estimate) -> dict[str, Any]:
     fr, h = est.final, est.headline
     return {
@@ -92,10 +103,7 @@ def to_json(est: Estimate) -> dict[str, Any]:
             "program_gpu_hours": summarize(est.iceberg.program_gpu_hours),
             "items": views.item_rows(est.iceberg.development),
         },
-        "lab_annual": None if est.lab_total is None or est.iceberg.lab_annual is None else {
-            "total_usd": summarize(est.lab_total),
-            "items": views.item_rows(est.iceberg.lab_annual, with_phase=False),
-        },
+        "lab_annual": _lab(est),
         "bridge": [{"step": b.step, "label": b.label, "usd": b.usd}
                    for b in views.bridge(h.usd, est.iceberg.development)],
         "coverage": views.coverage(h.usd, est.development_total, est.iceberg.development),

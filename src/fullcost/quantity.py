@@ -131,6 +131,23 @@ class Dist:
             return lo + rng.beta(a, b, n) * (hi - lo)
         return np.asarray(p, dtype=np.float64)[rng.choice(len(p), size=n, p=np.asarray(self.weights))]
 
+    def interval(self) -> tuple[float, float]:
+        """The 5th and 95th percentiles (a point gives itself twice)."""
+        k, p = self.kind, self.params
+        if k == "point":
+            return p[0], p[0]
+        if k == "lognormal":
+            return math.exp(p[0] - Z90 * p[1]), math.exp(p[0] + Z90 * p[1])
+        if k == "logitnormal":
+            return 1 / (1 + math.exp(-(p[0] - Z90 * p[1]))), 1 / (1 + math.exp(-(p[0] + Z90 * p[1])))
+        if k == "normal":
+            return p[0] - Z90 * p[1], p[0] + Z90 * p[1]
+        if k == "uniform":
+            return p[0] + 0.05 * (p[1] - p[0]), p[0] + 0.95 * (p[1] - p[0])
+        x = self.sample(np.random.default_rng(0), 100_000)
+        lo, hi = np.percentile(x, [5.0, 95.0])
+        return float(lo), float(hi)
+
     def with_meta(self, **kw: Any) -> Dist:
         return Dist(self.kind, self.params, kw.pop("text", self.text), self.weights,
                     kw.pop("source", self.source), kw.pop("published", self.published),

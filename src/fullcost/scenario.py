@@ -313,6 +313,8 @@ class Lab(Base):
     cloud_usd_per_year: USD | None = None
     other: list[LabCost] = Field(default_factory=list)
     overhead: Overhead | None = None
+    compare_to: USD | None = Field(
+        None, description="a published estimate of the lab's annual cost, to say whether fullcost agrees")
 
 
 class ExportControls(Base):

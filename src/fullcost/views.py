@@ -122,6 +122,22 @@ def sensitivity(drawn: dict[str, tuple[Dist, Arr]], total_usd: Arr, top: int = 1
     return rows[:top]
 
 
+def agreement(total_usd: Arr, reference: Dist) -> dict[str, Any]:
+    """Whether a computed total agrees with a published estimate given as a figure or a 90% interval."""
+    lo, hi = reference.interval()
+    below, above = float(np.mean(total_usd < lo)), float(np.mean(total_usd > hi))
+    within = 1.0 - below - above
+    if within >= 0.5:
+        verdict = "agrees: the computed cost is more likely than not within the published estimate"
+    elif below > above:
+        verdict = "lower: the computed cost is more likely than not below the published estimate"
+    else:
+        verdict = "higher: the computed cost is more likely than not above the published estimate"
+    return {"estimate": reference.text, "source": reference.source, "low_usd": lo, "high_usd": hi,
+            "probability_within": within, "probability_below": below, "probability_above": above,
+            "verdict": verdict}
+
+
 def summary_of(items: list[CostItem], n: int) -> tuple[Arr, Summary]:
     t = total(items, n)
     return t, summarize(t)

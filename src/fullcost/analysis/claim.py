@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +9,7 @@ import numpy as np
 
 from fullcost import catalog, compute, views
 from fullcost.estimate import Estimate
-from fullcost.quantity import Z90, Arr, Dist
+from fullcost.quantity import Arr
 from fullcost.report import fmt
 from fullcost.summary import summarize
 
@@ -46,16 +45,6 @@ def match_probability(claim: float, usd: Arr, tolerance: float) -> float:
     return float(np.mean((ratio <= 1 + tolerance) & (ratio >= 1 / (1 + tolerance))))
 
 
-def bounds(d: Dist) -> tuple[float, float]:
-    """The 5th and 95th percentiles of a distribution written as an interval."""
-    mu, sigma = d.params[0], d.params[-1]
-    if d.kind == "lognormal":
-        return math.exp(mu - Z90 * sigma), math.exp(mu + Z90 * sigma)
-    if d.kind == "logitnormal":
-        return 1 / (1 + math.exp(-(mu - Z90 * sigma))), 1 / (1 + math.exp(-(mu + Z90 * sigma)))
-    return d.params[0], d.params[-1]
-
-
 def check(est: Estimate, claim_usd: float, tolerance: float = DEFAULT_TOLERANCE,
           gpu_hours: float | None = None, flops: float | None = None) -> dict[str, Any]:
     fr = est.final
@@ -73,7 +62,7 @@ def check(est: Estimate, claim_usd: float, tolerance: float = DEFAULT_TOLERANCE,
     mfu: float | None = None
     if hours > 0:
         mfu = float(np.mean(compute.implied_mfu(np.asarray(fl), np.asarray(hours), fr.peak_tflops)))
-    lo, hi = bounds(catalog.defaults()["mfu_plausible"])
+    lo, hi = catalog.defaults()["mfu_plausible"].interval()
     return {
         "claim_usd": claim_usd,
         "tolerance": tolerance,

@@ -109,6 +109,10 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
         lt.add_row("[bold]total[/bold]", "", f"[bold]{fmt.usd(s['mean'])}[/bold]",
                    f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
         c.print(lt)
+        pub = lab.get("published_estimate")
+        if pub:
+            c.print(f"Published estimate {pub['estimate']} ({pub['source']}): fullcost {pub['verdict']} "
+                    f"(probability within it {fmt.pct(pub['probability_within'])}).")
     if out.get("sensitivity"):
         st = Table(title="What moves the development cost most "
                          "(mean total with the input at its 5th / 95th percentile)")
