@@ -255,3 +255,12 @@ def test_lab_year_says_whether_it_agrees_with_a_published_estimate():
     assert out["lab_annual"]["published_estimate"]["verdict"].startswith("agrees")
     out = _run(base + f"  compare_to: {total * 3:.0f}\n")
     assert out["lab_annual"]["published_estimate"]["verdict"].startswith("lower")
+
+
+def test_a_fleet_smaller_than_the_cluster_in_some_samples_is_a_warning(cli, write):
+    text = TOY + FLEET.replace("count: 1000", "count: 55 to 100")
+    r = cli("estimate", str(write(text)), "--format", "json", "-n", "4000")
+    assert r.code == 0
+    warnings = r.json()["warnings"]
+    assert len(warnings) == 1 and "smaller than the final run's cluster" in warnings[0]
+    assert "% of samples" in warnings[0]

@@ -140,3 +140,20 @@ def test_point_samples_are_constant_and_read_only():
     assert list(x) == [3.0] * 5
     with pytest.raises(ValueError):
         x[0] = 1.0
+
+
+def test_a_shared_input_referenced_by_two_fields_is_one_array():
+    from fullcost import estimate
+    from fullcost.scenario import loads
+
+    from .conftest import TOY
+
+    text = "inputs:\n  cluster: 32 to 128\n" + TOY.replace("  gpus: 64", "  gpus: {ref: cluster}") + (
+        "fleet:\n  gpus:\n    - {hardware: h100-sxm, count: {ref: cluster}, price_usd: 30000}\n"
+        "  utilization: 50%\n")
+    est = estimate.run(loads(text, "shared.yaml"), 5000, 3)
+    cluster = est.ctx.sampler.get("inputs.cluster")
+    assert np.array_equal(est.final.gpus, cluster)
+    assert est.iceberg.fleet is not None
+    assert np.all(est.iceberg.fleet.groups[0].count - est.final.gpus == 0.0)
+    assert cluster.std() > 0

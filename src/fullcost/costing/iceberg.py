@@ -163,12 +163,18 @@ def _overhead(ctx: Context, path: tuple[str | int, ...], base: Arr, model: str, 
 
 
 def _check_fleet(ctx: Context, fr: FinalRun, fleet: FleetCost) -> None:
-    fr_a100e = mean(fr.gpus) * fr.chip.bf16_tflops.central() / catalog.chip(A100).bf16_tflops.central()
-    have = float(np.median(fleet.a100_equivalents))
-    if have < fr_a100e:
-        raise ctx.error(("fleet", "gpus"),
-                        f"the fleet ({have:,.0f} A100-equivalents at its median) is smaller than the final run's "
-                        f"cluster ({mean(fr.gpus):,.0f} x {fr.chip.id} = {fr_a100e:,.0f} A100-equivalents)")
+    """The lab must own at least the cluster that ran the final run: an error when it is smaller in most
+    samples, a warning when only in some."""
+    ratio = fr.chip.bf16_tflops.central() / catalog.chip(A100).bf16_tflops.central()
+    need = fr.gpus * ratio
+    short = float(np.mean(fleet.a100_equivalents < need * (1 - 1e-12)))
+    what = (f"the fleet ({float(np.median(fleet.a100_equivalents)):,.0f} A100-equivalents at its median) is smaller "
+            f"than the final run's cluster ({mean(fr.gpus):,.0f} x {fr.chip.id} = {mean(need):,.0f} "
+            "A100-equivalents)")
+    if short > 0.5:
+        raise ctx.error(("fleet", "gpus"), what)
+    if short > 0:
+        ctx.warnings.append(f"{what} in {short:.0%} of samples")
 
 
 def build(ctx: Context, fr: FinalRun) -> Iceberg:
