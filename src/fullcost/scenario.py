@@ -364,8 +364,10 @@ class Scenario(Base):
 
 
 @cache
-def _all_keys() -> tuple[str, ...]:
+def all_keys(root: type[BaseModel]) -> tuple[str, ...]:
+    """Every field name under a model, for "did you mean" suggestions."""
     keys: set[str] = set()
+    seen: set[str] = set()
 
     def visit(cls: type[BaseModel]) -> None:
         for name, f in cls.model_fields.items():
@@ -375,8 +377,7 @@ def _all_keys() -> tuple[str, ...]:
                     seen.add(sub.__name__)
                     visit(sub)
 
-    seen: set[str] = set()
-    visit(Scenario)
+    visit(root)
     return tuple(sorted(keys))
 
 
@@ -389,12 +390,12 @@ def _models_in(ann: Any) -> list[type[BaseModel]]:
     return out
 
 
-def _message(err: Any) -> str:
+def _message(err: Any, root: type[BaseModel]) -> str:
     kind, msg = err["type"], str(err["msg"])
     loc = err["loc"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        near = difflib.get_close_matches(key, _all_keys(), n=1)
+        near = difflib.get_close_matches(key, all_keys(root), n=1)
         return f"unknown key '{key}'" + (f" (did you mean '{near[0]}'?)" if near else "")
     if kind == "missing":
         return "required but missing"
@@ -425,6 +426,15 @@ class Doc:
         return InputError(message, self.file, yamlio.line_of(self.positions, path), path)
 
 
+def input_error(e: ValidationError, file: str, positions: yamlio.Positions, root: type[BaseModel]) -> InputError:
+    """The one line a user needs from a pydantic error: file, line, field and what was expected."""
+    # a misspelt key shows up as both "unknown" and "missing": report the unknown one, it names the typo
+    errs = sorted(e.errors(), key=lambda x: {"extra_forbidden": 0, "missing": 2}.get(x["type"], 1))
+    err = errs[0]
+    path = _clean_loc(err["loc"])
+    return InputError(_message(err, root), file, yamlio.line_of(positions, path), path)
+
+
 def from_data(data: Any, file: str, positions: yamlio.Positions | None = None) -> Doc:
     positions = positions or {}
     if not isinstance(data, dict):
@@ -432,11 +442,7 @@ def from_data(data: Any, file: str, positions: yamlio.Positions | None = None) -
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:
-        # a misspelt key shows up as both "unknown" and "missing": report the unknown one, it names the typo
-        errs = sorted(e.errors(), key=lambda x: {"extra_forbidden": 0, "missing": 2}.get(x["type"], 1))
-        err = errs[0]
-        path = _clean_loc(err["loc"])
-        raise InputError(_message(err), file, yamlio.line_of(positions, path), path) from None
+        raise input_error(e, file, positions, Scenario) from None
     return Doc(sc, file, positions)
 
 
