@@ -105,7 +105,7 @@ def to_json(est: Estimate) -> dict[str, Any]:
         },
         "lab_annual": _lab(est),
         "bridge": [{"step": b.step, "label": b.label, "usd": b.usd}
-                   for b in views.bridge(h.usd, est.iceberg.development)],
+                   for b in views.bridge(h.usd, est.iceberg.development, h.basis)],
         "coverage": views.coverage(h.usd, est.development_total, est.iceberg.development),
         "sensitivity": views.sensitivity(est.ctx.sampler.drawn, est.development_total),
         "warnings": list(est.ctx.warnings),

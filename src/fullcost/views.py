@@ -55,16 +55,19 @@ class BridgeStep:
     usd: float
 
 
-def bridge(headline_usd: float, items: list[CostItem]) -> list[BridgeStep]:
+def bridge(headline_usd: float, items: list[CostItem], basis: str = "quoted") -> list[BridgeStep]:
     """Ordered steps in mean dollars from the headline to the development total; they sum to its mean."""
     by: dict[str, float] = {}
     for it in items:
         by[step_of(it)] = by.get(step_of(it), 0.0) + mean(it.usd)
-    steps = [BridgeStep("headline", "headline (final run at the quoted rental price)", headline_usd)]
+    price = "the quoted rental price" if basis == "quoted" else "a market rental rate (no price quoted)"
+    steps = [BridgeStep("headline", f"headline (final run at {price})", headline_usd)]
     for key, label in BRIDGE_STEPS:
         v = by.get(key, 0.0)
         if key == "final_run":
             v -= headline_usd
+            if basis != "quoted":
+                label = "final run: the lab's own cost instead of the market rental rate"
         steps.append(BridgeStep(key, label, v))
     return steps
 

@@ -1,3 +1,218 @@
-"""`fullcost report: the HTML report, figures and workbook.`"""
+"""`fullcost report`: the HTML report, figures for slides and a workbook."""
 
 from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fullcost.cli.app import Samples, Seed, app, guard
+
+# Work above this many samples x models gets a progress bar (on a terminal only): about a second and up.
+HEAVY_SAMPLES = 250_000
+HEAVY_MODELS = 3
+
+
+class Steps:
+    """A progress bar on stderr for long work, and nothing at all when stderr is not a terminal."""
+
+    def __init__(self, total: int, heavy: bool) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+        if not heavy:
+            return
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        if not console.is_terminal:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                  MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+        self._task = self._progress.add_task("report", total=total)
+
+    @property
+    def shown(self) -> bool:
+        return self._progress is not None
+
+    def __enter__(self) -> Steps:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def total(self, n: int) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, total=n)
+
+    @contextlib.contextmanager
+    def step(self, what: str) -> Iterator[None]:
+        if self._progress is not None:
+            self._progress.update(self._task, description=what)
+        yield
+        if self._progress is not None:
+            self._progress.advance(self._task)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename: all or nothing."""
+    from fullcost.errors import InputError
+
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror or e}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _today() -> str:
+    """Today's date, or SOURCE_DATE_EPOCH's (reproducible builds) when that is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def _check_file_target(path: Path, what: str) -> None:
+    from fullcost.errors import InputError
+
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file name for the {what}")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"cannot write the {what} to {path}: the folder {parent} does not exist")
+
+
+def _check_dir_target(path: Path) -> None:
+    from fullcost.errors import InputError
+
+    if path.exists() and not path.is_dir():
+        raise InputError(f"--figures {path}: not a folder")
+    if not path.exists() and not (path.parent if str(path.parent) else Path(".")).is_dir():
+        raise InputError(f"--figures {path}: the folder {path.parent} does not exist")
+
+
+def _statements_file(path: Path, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Statements JSON for the models: one object for a single model, else an object keyed by model name."""
+    from fullcost.errors import InputError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found", str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read: {e}", str(path)) from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"invalid JSON: {e.msg}", str(path), e.lineno) from None
+    for wrapper in ("statements", "models"):
+        if isinstance(data, dict) and isinstance(data.get(wrapper), dict):
+            data = data[wrapper]
+    if not isinstance(data, dict):
+        raise InputError("statements JSON must be an object", str(path))
+    keyed = {n: data[n] for n in names if isinstance(data.get(n), dict)}
+    if keyed:
+        return keyed
+    # the books of a lab name the models they develop
+    programs = data.get("programs")
+    made = {str(p.get(k)) for p in (programs if isinstance(programs, list) else []) if isinstance(p, dict)
+            for k in ("program", "release")}
+    if made & set(names):
+        return {n: data for n in names if n in made}
+    if len(names) == 1:
+        return {names[0]: data}
+    raise InputError(f"statements for several models must be keyed by model name ({', '.join(names)})", str(path))
+
+
+@app.command()
+def report(
+    scenarios: Annotated[list[str], typer.Argument(help="catalog names (NAME or NAME@VARIANT) or scenario files")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the HTML file to write")] = Path("report.html"),
+    samples: Samples = 10_000,
+    seed: Seed = 0,
+    figures: Annotated[Path | None, typer.Option("--figures", help="also write every chart as SVG and PNG here",
+                                                 metavar="DIR")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="also write a workbook (.xlsx)", metavar="FILE")] = None,
+    statements: Annotated[Path | None, typer.Option(
+        "--statements", help="a statements JSON to include (income statement, balance sheet, cash flow, "
+                             "adjusted EBITDA)", metavar="FILE")] = None,
+) -> None:
+    """One self-contained HTML page: the claim and the answer, the iceberg, the bridge, the uncertainty, the
+    footnotes, the lab and every assumption with its source. Several models are compared side by side."""
+    with guard():
+        from fullcost import catalog
+        from fullcost import estimate as est_mod
+        from fullcost.report import html
+
+        _check_file_target(output, "report")
+        if xlsx is not None:
+            _check_file_target(xlsx, "workbook")
+        if figures is not None:
+            _check_dir_target(figures)
+        docs = [catalog.load_scenario(s) for s in scenarios]
+        given = _statements_file(statements, [d.scenario.name for d in docs]) if statements is not None else {}
+        heavy = samples * len(docs) >= HEAVY_SAMPLES or len(docs) >= HEAVY_MODELS
+        charts_n = 5 * len(docs) if figures is not None else 0
+        total = len(docs) + 1 + (1 if xlsx is not None else 0) + charts_n
+        generated = _today()
+        models = []
+        with Steps(total, heavy) as steps:
+            for d in docs:
+                with steps.step(f"estimating {d.scenario.name} ({samples:,} samples)"):
+                    est = est_mod.run(d, samples, seed)
+                    out = est_mod.to_json(est)
+                    models.append(html.model_report(est, out, given.get(d.scenario.name)))
+                    del est
+            with steps.step("rendering the page"):
+                page = html.render(models, generated).encode("utf-8")
+            book = None
+            if xlsx is not None:
+                with steps.step("building the workbook"):
+                    from fullcost.report.xlsx import workbook
+
+                    book = workbook(models, generated)
+            pictures: list[tuple[str, bytes]] = []
+            if figures is not None:
+                drawn = html.figures(models)
+                steps.total(total - charts_n + len(drawn))
+                for name, chart in drawn:
+                    with steps.step(f"drawing {name}"):
+                        pictures.append((f"{name}.svg", chart.svg(name, standalone=True).encode("utf-8")))
+                        pictures.append((f"{name}.png", chart.png()))
+        write_atomic(output, page)
+        if book is not None and xlsx is not None:
+            write_atomic(xlsx, book)
+        if figures is not None:
+            figures.mkdir(exist_ok=True)
+            for name, data in pictures:
+                write_atomic(figures / name, data)
+    print(f"Report: {output.resolve()} ({len(page) / 1024:,.0f} KB)")
+    if xlsx is not None:
+        print(f"Workbook: {xlsx.resolve()}")
+    if figures is not None:
+        print(f"Figures: {figures.resolve()} ({len(pictures)} files, SVG and PNG)")
+    for m in models:
+        for w in m.out.get("warnings", []):
+            print(f"warning: {m.name}: {w}", file=sys.stderr)

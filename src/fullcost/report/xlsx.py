@@ -1,0 +1,216 @@
+"""The workbook: assumptions, cost items, the bridge, the footnotes and the statements, for an analyst.
+
+Numbers are numbers (formatted as dollars, percentages or counts, never as text); every sheet has a header
+row that stays in view, filters, and widths that fit. The bridge's rows add up to its total row.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from fullcost import __version__
+from fullcost.report.html import STATEMENTS, ModelReport, is_summary, statement_tables
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+USD = '"$"#,##0;[Red]-"$"#,##0'
+PCT = "0.0%"
+COUNT = "#,##0"
+NUM = "#,##0.####"
+SCI = "0.00E+00"
+
+
+def _sheet(wb: Any, title: str, header: Sequence[str], widths: Sequence[int]) -> Worksheet:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    ws: Worksheet = wb.create_sheet(title)
+    ws.append(list(header))
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="16324F")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.border = Border(bottom=Side(style="thin"))
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _row(ws: Worksheet, values: Sequence[Any], formats: dict[int, str] | None = None, bold: bool = False,
+         indent: int = 0) -> int:
+    from openpyxl.styles import Alignment, Font
+
+    ws.append(list(values))
+    r = ws.max_row
+    for col, f in (formats or {}).items():
+        c = ws.cell(row=r, column=col)
+        if isinstance(c.value, (int, float)) or (isinstance(c.value, str) and c.value.startswith("=")):
+            c.number_format = f
+    if bold:
+        for col in range(1, len(values) + 1):
+            ws.cell(row=r, column=col).font = Font(bold=True)
+    if indent:
+        ws.cell(row=r, column=2).alignment = Alignment(indent=indent)
+    return r
+
+
+def _filter(ws: Worksheet) -> None:
+    ws.auto_filter.ref = ws.dimensions
+
+
+def _summary_vals(s: dict[str, float]) -> list[float]:
+    return [s["mean"], s["p5"], s["p50"], s["p95"]]
+
+
+def workbook(ms: Sequence[ModelReport], generated: str) -> bytes:
+    """The workbook as bytes (written by the caller in one go, so a failure leaves no partial file)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+
+    # -- summary: one column per model
+    ws = _sheet(wb, "Summary", ["measure", *(m.title for m in ms), "unit"], [44, *([20] * len(ms)), 12])
+    lines: list[tuple[str, Any, str, str]] = [
+        ("scenario", lambda o: o["name"], "", ""),
+        ("headline", lambda o: o["headline"]["usd"], USD, "USD"),
+        ("headline basis", lambda o: o["headline"]["basis"], "", ""),
+        ("headline GPU-hours", lambda o: o["headline"]["gpu_hours"], COUNT, "GPU-hours"),
+        ("headline price per GPU-hour", lambda o: o["headline"]["usd_per_gpu_hour"], '"$"#,##0.00', "USD"),
+        ("final-run GPUs", lambda o: o["final_run"]["gpus"], COUNT, "GPUs"),
+        ("final-run hardware", lambda o: o["final_run"]["hardware"], "", ""),
+        ("training compute (6·N·D)", lambda o: o["final_run"]["flops"], SCI, "FLOP"),
+        ("implied MFU", lambda o: o["final_run"]["implied_mfu"], PCT, ""),
+        ("final run, amortized ownership (mean)", lambda o: o["final_run"]["amortized_usd"]["mean"], USD, "USD"),
+        ("cluster acquisition (mean)", lambda o: o["final_run"]["acquisition_usd"]["mean"], USD, "USD"),
+        ("development cost (mean)", lambda o: o["development"]["total_usd"]["mean"], USD, "USD"),
+        ("development cost, 5th percentile", lambda o: o["development"]["total_usd"]["p5"], USD, "USD"),
+        ("development cost, median", lambda o: o["development"]["total_usd"]["p50"], USD, "USD"),
+        ("development cost, 95th percentile", lambda o: o["development"]["total_usd"]["p95"], USD, "USD"),
+        ("headline share of development cost (median)", lambda o: o["coverage"]["headline_share"]["p50"], PCT, ""),
+        ("program GPU-hours (mean)", lambda o: o["development"]["program_gpu_hours"]["mean"], COUNT, "GPU-hours"),
+        ("lab annual cost (mean)",
+         lambda o: o["lab_annual"]["total_usd"]["mean"] if o.get("lab_annual") else None, USD, "USD"),
+        ("samples", lambda o: o["samples"], COUNT, ""),
+        ("seed", lambda o: o["seed"], "0", ""),
+    ]
+    for label, get, f, unit in lines:
+        _row(ws, [label, *(get(m.out) for m in ms), unit], {i + 2: f for i in range(len(ms))} if f else None)
+    ws.cell(row=ws.max_row + 2, column=1, value=f"fullcost {__version__}, generated {generated}. "
+            "Ranges are 90% intervals (5th to 95th percentile of the simulations).").font = Font(italic=True)
+
+    # -- cost items
+    ws = _sheet(wb, "Cost items", ["model", "item", "category", "phase", "line", "cash", "mean", "p5", "p50", "p95",
+                                   "how it was computed"], [16, 60, 11, 13, 7, 7, 15, 15, 15, 15, 80])
+    money = {7: USD, 8: USD, 9: USD, 10: USD}
+    for m in ms:
+        dev = m.out["development"]
+        for it in dev["items"]:
+            _row(ws, [m.name, it["name"], it["category"], it["phase"], it["line"], it["cash"],
+                      *_summary_vals(it["usd"]), it["detail"]], money)
+        _row(ws, [m.name, "total development cost", "", "", "", "", *_summary_vals(dev["total_usd"]), ""], money,
+             bold=True)
+    _filter(ws)
+
+    # -- the bridge: steps then the total; a running total by formula
+    ws = _sheet(wb, "Bridge", ["model", "step", "label", "usd (mean)", "running total"], [16, 15, 58, 16, 16])
+    for m in ms:
+        first = ws.max_row + 1
+        for b in m.out["bridge"]:
+            r = ws.max_row + 1
+            _row(ws, [m.name, b["step"], b["label"], b["usd"], f"=SUM(D{first}:D{r})"], {4: USD, 5: USD})
+        _row(ws, [m.name, "total", "development cost (mean)", m.out["development"]["total_usd"]["mean"], None],
+             {4: USD}, bold=True)
+    _filter(ws)
+
+    # -- the footnotes: what the headline excludes
+    ws = _sheet(wb, "Excluded", ["model", "excluded from the headline", "mean", "p5", "p50", "p95", "what"],
+                [16, 30, 15, 15, 15, 15, 90])
+    for m in ms:
+        for x in m.out["coverage"]["excluded"]:
+            _row(ws, [m.name, x["name"], *_summary_vals(x["usd"]), x["what"]], {3: USD, 4: USD, 5: USD, 6: USD})
+    _filter(ws)
+
+    # -- the lab's year
+    ws = _sheet(wb, "Lab annual", ["model", "item", "category", "line", "cash", "mean", "p5", "p50", "p95", "detail"],
+                [16, 40, 11, 7, 7, 15, 15, 15, 15, 60])
+    money = {6: USD, 7: USD, 8: USD, 9: USD}
+    for m in ms:
+        lab = m.out.get("lab_annual")
+        if not lab:
+            _row(ws, [m.name, "not estimated: the scenario has no lab or fleet section"])
+            continue
+        for it in lab["items"]:
+            _row(ws, [m.name, it["name"], it["category"], it["line"], it["cash"], *_summary_vals(it["usd"]),
+                      it["detail"]], money)
+        _row(ws, [m.name, "total", "", "", "", *_summary_vals(lab["total_usd"]), ""], money, bold=True)
+    _filter(ws)
+
+    # -- sensitivity
+    ws = _sheet(wb, "Sensitivity", ["model", "input", "label", "range", "total, input low", "total, input high",
+                                    "swing", "input at p5", "input at p95"], [16, 40, 44, 18, 16, 16, 16, 14, 14])
+    for m in ms:
+        lab_ = m.labels
+        for r in m.out.get("sensitivity") or []:
+            _row(ws, [m.name, r["input"], lab_.get(r["input"], r["input"]), r["text"], r["low_usd"], r["high_usd"],
+                      r["swing_usd"], r["low_value"], r["high_value"]], {5: USD, 6: USD, 7: USD, 8: NUM, 9: NUM})
+    _filter(ws)
+
+    # -- assumptions
+    ws = _sheet(wb, "Assumptions", ["model", "input", "label", "from", "value or range", "kind", "p5", "median",
+                                    "p95", "source", "url", "date", "as published", "why", "problem"],
+                [16, 38, 40, 9, 18, 22, 13, 13, 13, 50, 40, 12, 60, 60, 30])
+    from openpyxl.styles import Font as _Font
+
+    for m in ms:
+        for a in m.assumptions:
+            s = a.source
+            r = _row(ws, [m.name, a.name, a.label, a.origin, a.text, a.kind, a.low, a.mid, a.high,
+                          s.text if s else None, s.url if s else None, s.date if s else None, a.published, a.note,
+                          s.problem if s else None], {7: NUM, 8: NUM, 9: NUM})
+            if s is not None and s.url:
+                c = ws.cell(row=r, column=11)
+                c.hyperlink = s.url
+                c.font = _Font(color="1F5A8C", underline="single")
+    _filter(ws)
+
+    # -- statements: one sheet each, where given; years across, mean then the 90% interval
+    tables = [(m, t) for m in ms for t in statement_tables(m.statements)]
+    for key, title, _ in STATEMENTS:
+        mine = [(m, t) for m, t in tables if t.key == key]
+        if not mine:
+            continue
+        cols = list(dict.fromkeys(c for _, t in mine for c in t.columns))
+        head = ["model", "line"] + [f"{c} {what}" for c in cols for what in ("mean", "p5", "p95")]
+        ws = _sheet(wb, title[:31], head, [16, 46, *([15] * (3 * len(cols)))])
+        for m, t in mine:
+            for row in t.rows:
+                cells: list[Any] = [None] * (3 * len(cols))
+                for col, v in zip(t.columns, row.values, strict=True):
+                    j = 3 * cols.index(col)
+                    if is_summary(v):
+                        cells[j:j + 3] = [v["mean"], v.get("p5"), v.get("p95")]
+                    elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                        cells[j] = v
+                    elif v is not None:
+                        cells[j] = str(v)
+                _row(ws, [m.name, row.label, *cells], {i + 3: USD for i in range(len(cells))},
+                     bold=row.total or row.heading, indent=row.level)
+
+    # -- what is missing
+    ws = _sheet(wb, "About", ["model", "note"], [16, 120])
+    for m in ms:
+        for x in m.missing or ["every section is present"]:
+            _row(ws, [m.name, x])
+    _row(ws, ["", f"fullcost {__version__}, generated {generated}"])
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
