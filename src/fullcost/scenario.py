@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -426,12 +427,15 @@ class Doc:
         return InputError(message, self.file, yamlio.line_of(self.positions, path), path)
 
 
-def input_error(e: ValidationError, file: str, positions: yamlio.Positions, root: type[BaseModel]) -> InputError:
+def input_error(e: ValidationError, file: str, positions: yamlio.Positions, root: type[BaseModel],
+                fix_path: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] | None = None) -> InputError:
     """The one line a user needs from a pydantic error: file, line, field and what was expected."""
     # a misspelt key shows up as both "unknown" and "missing": report the unknown one, it names the typo
     errs = sorted(e.errors(), key=lambda x: {"extra_forbidden": 0, "missing": 2}.get(x["type"], 1))
     err = errs[0]
     path = _clean_loc(err["loc"])
+    if fix_path is not None:
+        path = fix_path(path)
     return InputError(_message(err, root), file, yamlio.line_of(positions, path), path)
 
 

@@ -82,7 +82,7 @@ def _program(ctx: Context, kind: str, fr: FinalRun, fleet: FleetCost | None, mod
         return items, total
     if prog.multiplier is not None:
         m = ctx.q(("program", "multiplier"), prog.multiplier, "multiplier")
-        if float(np.percentile(m, 5)) < 1.0 or prog.multiplier.central() < 1.0:
+        if (prog.multiplier.ref is None and prog.multiplier.interval()[0] < 1.0) or float(np.median(m)) < 1.0:
             raise ctx.error(("program", "multiplier"),
                             f"'{prog.multiplier.text}' goes below 1, but the multiplier is total program compute "
                             "over the final run's, which includes the final run: use values of at least 1")

@@ -1,0 +1,204 @@
+"""Statements per year, read from the journal and nothing else: income statement, adjusted EBITDA and its
+reconciliation to net income, balance sheet, cash flow, unit economics of serving.
+
+Every figure is a sample array; ``to_json`` summarizes each as ``{mean, p5, p50, p95}``. The income
+statement presents costs by function before depreciation and amortization (COGS, R&D, SG&A), so EBITDA
+is gross profit less R&D and SG&A, and D&A is its own line. Adjusted EBITDA adds back the expenses of
+transactions that carry an add-back: stock-based compensation, the cash compute of "one-time" training
+runs, and any cost the scenario marks as excluded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from fullcost.books import accounts as acc
+from fullcost.books.journal import Journal
+from fullcost.quantity import Arr
+from fullcost.summary import summarize
+
+INCOME_LINES = ("revenue", "cogs", "gross_profit", "rnd", "sga", "ebitda", "depreciation_amortization", "ebit",
+                "interest", "tax", "net_income")
+LABELS = {"revenue": "revenue", "cogs": "cost of revenue (serving)", "gross_profit": "gross profit",
+          "rnd": "research and development", "sga": "selling, general and administrative", "ebitda": "EBITDA",
+          "depreciation_amortization": "depreciation and amortization", "ebit": "EBIT (operating income)",
+          "interest": "interest", "tax": "income tax", "net_income": "net income"}
+CASH_LINES = ("operating", "investing", "financing", "net_change")
+EBITDA_PREFIXES = (acc.COGS, acc.RND, acc.SGA)
+
+
+@dataclass(frozen=True)
+class YearStatements:
+    year: int
+    income: dict[str, Arr]
+    addbacks: tuple[tuple[str, Arr], ...]
+    adjusted_ebitda: Arr
+    reconciliation: tuple[tuple[str, Arr], ...]
+    balance_lines: dict[str, Arr]
+    assets: Arr
+    liabilities: Arr
+    equity: Arr
+    cash_flow: dict[str, Arr]
+    cash_open: Arr
+    cash_close: Arr
+    unit: dict[str, Arr] | None
+
+
+def income_statement(j: Journal, year: int) -> dict[str, Arr]:
+    revenue = 0.0 - j.flow(acc.REVENUE, year)  # 0.0 - x: no negative zeros
+    cogs = j.flow(acc.COGS, year)
+    rnd = j.flow(acc.RND, year)
+    sga = j.flow(acc.SGA, year)
+    da = j.flow(acc.DA, year)
+    interest = j.flow(acc.INTEREST, year)
+    tax = j.flow(acc.TAX, year)
+    gross = revenue - cogs
+    ebitda = gross - rnd - sga
+    ebit = ebitda - da
+    net = 0.0 - (j.flow("Income", year) + j.flow("Expenses", year))  # every account, not the lines above
+    return {"revenue": revenue, "cogs": cogs, "gross_profit": gross, "rnd": rnd, "sga": sga, "ebitda": ebitda,
+            "depreciation_amortization": da, "ebit": ebit, "interest": interest, "tax": tax, "net_income": net}
+
+
+def _addback_order(name: str) -> tuple[int, str]:
+    if name == "stock-based compensation":
+        return (0, name)
+    if name.startswith("one-time training run"):
+        return (1, name)
+    return (2, name)
+
+
+def addbacks(j: Journal, year: int) -> tuple[tuple[str, Arr], ...]:
+    flows = j.addback_flows(year, EBITDA_PREFIXES)
+    return tuple((k, flows[k]) for k in sorted(flows, key=_addback_order) if np.any(flows[k] != 0))
+
+
+def reconciliation(income: dict[str, Arr], adds: tuple[tuple[str, Arr], ...]) -> tuple[tuple[str, Arr], ...]:
+    """From net income to adjusted EBITDA, line by line: the steps sum to adjusted EBITDA."""
+    return (("net income", income["net_income"]), ("+ income tax", income["tax"]), ("+ interest", income["interest"]),
+            ("+ depreciation and amortization", income["depreciation_amortization"]),
+            *((f"+ {name}", v) for name, v in adds))
+
+
+def balance_sheet(j: Journal, year: int) -> tuple[dict[str, Arr], Arr, Arr, Arr]:
+    lines: dict[str, Arr] = {}
+    for a in j.accounts:
+        r = acc.root(a)
+        if r in ("Assets", "Liabilities", "Equity"):
+            v = j.balance(a, year)
+            lines[a] = v if r == "Assets" else 0.0 - v
+    retained = 0.0 - (j.balance("Income", year) + j.balance("Expenses", year))
+    lines[acc.RETAINED] = retained
+    assets = j.balance("Assets", year)
+    liabilities = 0.0 - j.balance("Liabilities", year)
+    equity = retained - j.balance("Equity", year)
+    return lines, assets, liabilities, equity
+
+
+def cash_flow(j: Journal, year: int) -> dict[str, Arr]:
+    op, inv, fin = (j.cash_flow(a, year) for a in ("operating", "investing", "financing"))
+    return {"operating": op, "investing": inv, "financing": fin, "net_change": op + inv + fin}
+
+
+def unit_economics(j: Journal, year: int, income: dict[str, Arr]) -> dict[str, Arr] | None:
+    tokens = j.memo.get("tokens", {}).get(year)
+    if tokens is None or not np.any(tokens > 0):
+        return None
+    millions = tokens / 1e6
+    api = 0.0 - j.flow(acc.REVENUE_API, year)
+    serving_cost = income["cogs"] + j.flow(acc.DEP_SERVING, year)
+    rev = income["revenue"]
+    listed = j.memo.get("list_revenue", {}).get(year, np.zeros(j.n))
+
+    def per(a: Arr) -> Arr:
+        out: Arr = np.divide(a, millions, out=np.zeros(j.n), where=millions > 0)
+        return out
+
+    def share(a: Arr, b: Arr) -> Arr:
+        with np.errstate(over="ignore"):
+            out: Arr = np.divide(a, b, out=np.full(j.n, np.nan), where=b > 0)
+        return out
+
+    return {
+        "tokens_served": tokens,
+        "api_revenue_per_million_tokens": per(api),
+        "cost_per_million_tokens": per(serving_cost),
+        "cash_cost_per_million_tokens": per(income["cogs"]),
+        "gross_margin": share(income["gross_profit"], rev),
+        "gross_margin_after_serving_depreciation": share(rev - serving_cost, rev),
+        "revenue_at_list_prices": listed,
+        "list_price_markup_over_cost": share(listed - serving_cost, serving_cost),
+    }
+
+
+def year_statements(j: Journal, year: int) -> YearStatements:
+    inc = income_statement(j, year)
+    adds = addbacks(j, year)
+    adj = inc["ebitda"].copy()
+    for _, v in adds:
+        adj = adj + v
+    lines, assets, liabilities, equity = balance_sheet(j, year)
+    return YearStatements(year, inc, adds, adj, reconciliation(inc, adds), lines, assets, liabilities, equity,
+                          cash_flow(j, year), j.balance(acc.CASH, year - 1), j.balance(acc.CASH, year),
+                          unit_economics(j, year, inc))
+
+
+def statements(j: Journal, years: tuple[int, ...] | None = None) -> list[YearStatements]:
+    return [year_statements(j, y) for y in (years or j.years)]
+
+
+def _s(a: Arr) -> dict[str, float]:
+    a = np.asarray(a, dtype=np.float64)
+    ok = a[np.isfinite(a)]
+    if ok.size == 0:
+        return {"mean": 0.0, "p5": 0.0, "p50": 0.0, "p95": 0.0}
+    return summarize(ok)
+
+
+def year_json(ys: YearStatements) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "year": ys.year,
+        "income_statement": {k: _s(ys.income[k]) for k in INCOME_LINES},
+        "adjusted_ebitda": {
+            "value": _s(ys.adjusted_ebitda),
+            "addbacks": [{"name": n, "usd": _s(v)} for n, v in ys.addbacks],
+            "reconciliation": [{"name": n, "usd": _s(v)} for n, v in ys.reconciliation],
+        },
+        "balance_sheet": {"assets": _s(ys.assets), "liabilities": _s(ys.liabilities), "equity": _s(ys.equity),
+                          "lines": {k: _s(v) for k, v in ys.balance_lines.items()}},
+        "cash_flow": {k: _s(ys.cash_flow[k]) for k in CASH_LINES},
+    }
+    if ys.unit is not None:
+        out["unit_economics"] = {k: _s(v) for k, v in ys.unit.items()}
+    return out
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How one policy's statements differ from another's in one year, line by line (``b`` minus ``a``)."""
+
+    year: int
+    income: dict[str, Arr]
+    accounts: dict[str, Arr]
+    cash: Arr  # difference in year-end cash (zero when only the accounting differs)
+
+
+def compare(a: Journal, b: Journal) -> list[Difference]:
+    out = []
+    names = sorted({x for x in a.accounts + b.accounts if acc.root(x) in ("Income", "Expenses")})
+    for y in a.years:
+        ia, ib = income_statement(a, y), income_statement(b, y)
+        accounts = {n: b.flow(n, y) - a.flow(n, y) for n in names}
+        accounts = {n: v for n, v in accounts.items() if np.any(np.abs(v) > 1e-9 * (1 + np.abs(a.flow(n, y))))}
+        ca, cb = a.balance(acc.CASH, y), b.balance(acc.CASH, y)
+        cash = np.where(np.abs(cb - ca) <= 1e-9 * (1.0 + np.abs(ca)), 0.0, cb - ca)
+        out.append(Difference(y, {k: ib[k] - ia[k] for k in INCOME_LINES}, accounts, cash))
+    return out
+
+
+def difference_json(diffs: list[Difference]) -> list[dict[str, Any]]:
+    return [{"year": d.year, "income_statement": {k: _s(v) for k, v in d.income.items()},
+             "accounts": {k: _s(v) for k, v in d.accounts.items()}, "cash": _s(d.cash)} for d in diffs]
