@@ -261,6 +261,11 @@ def test_a_fleet_smaller_than_the_cluster_in_some_samples_is_a_warning(cli, writ
     text = TOY + FLEET.replace("count: 1000", "count: 55 to 100")
     r = cli("estimate", str(write(text)), "--format", "json", "-n", "4000")
     assert r.code == 0
-    warnings = r.json()["warnings"]
-    assert len(warnings) == 1 and "smaller than the final run's cluster" in warnings[0]
-    assert "% of samples" in warnings[0]
+    warnings = [w for w in r.json()["warnings"] if "smaller than the final run's cluster" in w]
+    assert len(warnings) == 1 and "% of samples" in warnings[0]
+
+
+def test_a_scenario_without_iceberg_sections_says_its_development_cost_is_the_final_run_alone():
+    out = _run(TOY)
+    assert any("final run alone" in w for w in out["warnings"])
+    assert not any("final run alone" in w for w in _run(TOY + PROGRAM)["warnings"])

@@ -184,6 +184,9 @@ def build(ctx: Context, fr: FinalRun) -> Iceberg:
     fleet = fleet_cost(ctx, sc.fleet) if sc.fleet is not None else None
     if fleet is not None:
         _check_fleet(ctx, fr, fleet)
+    if sc.program is None and sc.staff is None and not sc.data and sc.overhead is None:
+        ctx.warnings.append("the scenario gives no research program, staff, data or overhead: its development "
+                            "cost is the final run alone, priced at the lab's own rate")
     dev = _gpu_items("final run at the lab's own cost", "final_run", fr.gpu_hours,
                      rate_parts(ctx, kind, fr, fleet, fr.chip), model, "final-run GPU-hours")
     prog_items, prog_hours = _program(ctx, kind, fr, fleet, model)
