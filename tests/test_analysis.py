@@ -129,3 +129,15 @@ def test_workaround_staff_is_split_out_not_added():
     without = estimate.run(doc, 3000, 2)
     staff_without = sum(float(it.usd.mean()) for it in without.iceberg.development if it.category == "staff")
     assert staff == pytest.approx(staff_without, rel=1e-12)
+
+
+def test_trend_refuses_a_year_too_far_out(cli):
+    r = cli("trend", "deepseek-v3", "--until", "99999")
+    assert r.code == 2 and "too far out" in r.err
+
+
+def test_frontier_band_starts_from_epochs_frontier_level(cli):
+    out = cli("trend", "deepseek-v3", "--until", "2030", "--format", "json", "-n", "2000").json()
+    by_year = {f["year"]: f["usd"] for f in out["frontier"]}
+    assert by_year[2025]["p50"] == pytest.approx(301e6)
+    assert 2.0 < by_year[2026]["p50"] / by_year[2025]["p50"] < 2.9

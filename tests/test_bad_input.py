@@ -46,6 +46,7 @@ def test_invalid_yaml_names_the_line(sh, write):
         ("  interconnect_share: 20%", "  interconnect_share: 120%", 19, "ownership.interconnect_share",
          "cannot exceed 100%"),
         ("region: us", "region: mars", 3, "region", "unknown region 'mars'"),
+        ("  usd_per_gpu_hour: 2.5", "  usd_per_gpu_hour: 0", 12, "final_run.usd_per_gpu_hour", "above zero"),
     ],
 )
 def test_bad_field_gives_file_line_field(sh, write, old, new, line, field, needle):
@@ -84,3 +85,48 @@ def test_duplicate_key(cli, write):
 def test_not_a_mapping(cli, write):
     r = cli("estimate", str(write("- a\n- b\n")))
     assert r.code == 2 and "must be a YAML mapping" in r.err
+
+
+def test_an_impossible_unquoted_date(cli, write):
+    r = cli("estimate", str(write(TOY.replace("released: '2024-06-01'", "released: 2024-02-30"))))
+    assert r.code == 2 and ":2: released: cannot read '2024-02-30'" in r.err
+
+
+@pytest.mark.parametrize("inputs", ["  a: {ref: b}\n  b: 64\n", "  a: {ref: a}\n", "  a: {ref: b}\n  b: {ref: a}\n"])
+def test_an_input_referring_to_another_is_refused(cli, write, inputs):
+    p = write("inputs:\n" + inputs + TOY.replace("  gpus: 64", "  gpus: {ref: a}"))
+    r = cli("estimate", str(p))
+    assert r.code == 2 and "inputs.a: an input cannot refer to another input" in r.err
+
+
+def test_a_shared_input_of_another_kind_of_unit_is_refused(cli, write):
+    p = write("inputs:\n  x: 2\n" + TOY.replace("  gpus: 64", "  gpus: {ref: x}").replace(
+        "  server_power_ratio: 2", "  server_power_ratio: {ref: x}"))
+    r = cli("estimate", str(p))
+    assert r.code == 0  # both plain numbers: the same draws
+    p = write("inputs:\n  x: 3 days\n" + TOY.replace("  gpu_hours: 10K", "  duration: {ref: x}").replace(
+        "  purchase_usd_per_gpu: 30000", "  purchase_usd_per_gpu: {ref: x}"), "units.yaml")
+    r = cli("estimate", str(p))
+    assert r.code == 2 and "ownership.purchase_usd_per_gpu" in r.err and "expects US dollars" in r.err
+
+
+def test_a_negative_seed_is_refused_before_anything_runs(cli):
+    r = cli("estimate", "deepseek-v3", "--seed", "-1")
+    assert r.code == 2 and "deepseek-v3.yaml" not in r.err
+
+
+def test_a_folder_named_like_a_model_does_not_hide_the_catalog(cli, tmp_path, monkeypatch):
+    (tmp_path / "deepseek-v3").mkdir()
+    monkeypatch.chdir(tmp_path)
+    r = cli("estimate", "deepseek-v3", "--format", "json", "-n", "200")
+    assert r.code == 0 and r.json()["headline"]["usd"] == 5_576_000
+
+
+def test_a_variant_of_a_file_in_a_folder_with_an_at_sign(cli, tmp_path):
+    d = tmp_path / "a@b"
+    d.mkdir()
+    (d / "toy.yaml").write_text(TOY.lstrip() + "variants:\n  cheap:\n    final_run: {usd_per_gpu_hour: 1}\n")
+    r = cli("estimate", f"{d / 'toy.yaml'}@cheap", "--format", "json", "-n", "10")
+    assert r.code == 0 and r.json()["headline"]["usd"] == 10_000
+    r = cli("estimate", f"{d / 'toy.yaml'}@dear")
+    assert r.code == 2 and "no variant 'dear' (variants: cheap)" in r.err

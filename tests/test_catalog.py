@@ -131,3 +131,11 @@ def test_listings(cli):
     h800 = next(h for h in hw if h["id"] == "h800")
     assert h800["fp8_tflops"] > h800["bf16_tflops"]
     assert cli("hardware").code == 0 and "h800" in cli("hardware").out
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED_MODELS))
+def test_every_variant_of_every_catalog_model_loads(name):
+    data, _ = yamlio.load(catalog.model_path(name))
+    for variant in data.get("variants", {}):
+        doc = catalog.load_scenario(f"{name}@{variant}")
+        assert doc.scenario.name == f"{name}@{variant}"

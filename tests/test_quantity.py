@@ -157,3 +157,19 @@ def test_a_shared_input_referenced_by_two_fields_is_one_array():
     assert est.iceberg.fleet is not None
     assert np.all(est.iceberg.fleet.groups[0].count - est.final.gpus == 0.0)
     assert cluster.std() > 0
+
+
+def test_a_shared_duration_used_in_hours_and_in_years_is_one_draw():
+    from fullcost import estimate
+    from fullcost.scenario import loads
+
+    from .conftest import TOY
+
+    text = "inputs:\n  span: 1 to 3 months\n" + TOY.replace("  gpu_hours: 10K", "  duration: {ref: span}") + (
+        "staff:\n  duration: {ref: span}\n  roles:\n    - {role: r, headcount: 1, salary_usd: 100K, overhead: 1,"
+        " equity_usd: 0}\n")
+    est = estimate.run(loads(text, "span.yaml"), 2000, 5)
+    span_hours = est.ctx.sampler.get("inputs.span")
+    assert np.allclose(est.final.gpu_hours, span_hours * 64)
+    staff = next(it for it in est.iceberg.development if it.category == "staff")
+    assert np.allclose(staff.usd, 100e3 * span_hours / 8766)

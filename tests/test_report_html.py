@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from fullcost.report import fmt, html
+from fullcost import fmt
+from fullcost.report import html
 
 from .conftest import ROOT, TOY
 

@@ -3,14 +3,57 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from fullcost import catalog
 from fullcost.errors import InputError, dotted
-from fullcost.quantity import Arr, Dist, QuantityError, Sampler, parse, point
+from fullcost.quantity import DIMENSIONS, Arr, Dist, QuantityError, Sampler, convert, parse, point
 from fullcost.scenario import Doc
+
+
+class SharedInputs:
+    """A file's ``inputs:`` section: named inputs that fields use through ``{ref: NAME}``.
+
+    Each is parsed once, in the unit of the first field that uses it, and drawn once; a field of another
+    unit of the same kind (hours and years, say) gets the same draws converted.
+    """
+
+    def __init__(self, sampler: Sampler, raw: dict[str, Any],
+                 error: Callable[[tuple[str | int, ...], str], InputError]) -> None:
+        self.sampler, self.raw, self.error = sampler, raw, error
+        self.dims: dict[str, str] = {}
+        self.used: dict[str, Dist] = {}
+
+    def draw(self, path: tuple[str | int, ...], dist: Dist, dim: str) -> Arr:
+        if dist.ref is None:
+            name = dotted(path)
+            self.used[name] = dist
+            try:
+                return self.sampler.draw(name, dist)
+            except ValueError as e:
+                raise self.error(path, str(e)) from None
+        ref = dist.ref
+        if ref not in self.raw:
+            known = ", ".join(self.raw) or "none defined"
+            raise self.error(path, f"{{ref: {ref}}} names no entry of inputs (known: {known})")
+        first = self.dims.setdefault(ref, dim)
+        try:
+            shared = parse(self.raw[ref], first)
+        except QuantityError as e:
+            raise self.error(("inputs", ref), str(e)) from None
+        if shared.ref is not None:
+            raise self.error(("inputs", ref), "an input cannot refer to another input: give its value here")
+        factor = convert(first, dim)
+        if factor is None:
+            raise self.error(path, f"{{ref: {ref}}} is {DIMENSIONS[first][2]} where another field uses it, but "
+                                   f"this field expects {DIMENSIONS[dim][2]}")
+        self.used[f"inputs.{ref}"] = shared
+        values = self.sampler.draw(f"inputs.{ref}", shared)
+        return values if factor == 1.0 else values * factor
 
 
 class CentralSampler(Sampler):
@@ -34,6 +77,7 @@ class Context:
     sampler: Sampler
     used: dict[str, Dist] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    shared: SharedInputs | None = None
 
     @property
     def sc(self):  # type: ignore[no-untyped-def]
@@ -48,22 +92,10 @@ class Context:
 
     def q(self, path: tuple[str | int, ...], dist: Dist, dim: str | None = None) -> Arr:
         """Draw a scenario input by its path; ``{ref: NAME}`` draws the shared input NAME instead."""
-        name = dotted(path)
-        if dist.ref is not None:
-            ref = dist.ref
-            if ref not in self.sc.inputs:
-                known = ", ".join(self.sc.inputs) or "none defined"
-                raise self.error(path, f"{{ref: {ref}}} names no entry of inputs (known: {known})")
-            try:
-                dist = parse(self.sc.inputs[ref], dim or "number")
-            except QuantityError as e:
-                raise self.error(("inputs", ref), str(e)) from None
-            name = f"inputs.{ref}"
-        self.used[name] = dist
-        try:
-            return self.sampler.draw(name, dist)
-        except ValueError as e:
-            raise self.error(path, str(e)) from None
+        if self.shared is None:
+            self.shared = SharedInputs(self.sampler, self.sc.inputs, self.error)
+            self.shared.used = self.used
+        return self.shared.draw(path, dist, dim or "number")
 
     def opt(self, path: tuple[str | int, ...], dist: Dist | None, default: Dist, default_name: str,
             dim: str | None = None) -> Arr:

@@ -168,6 +168,20 @@ class Dist:
                     self.extra)
 
 
+def convert(src: str, dst: str) -> float | None:
+    """The factor from the canonical unit of dimension ``src`` to that of ``dst`` (None if they differ in kind)."""
+    if src == dst:
+        return 1.0
+    plain = {"number", "signed", "count", "fraction", "multiplier"}
+    if src in plain and dst in plain:
+        return 1.0
+    su, du = DIMENSIONS[src][0], DIMENSIONS[dst][0]
+    for unit, factor in su.items():
+        if factor == 1.0 and unit in du:
+            return du[unit]
+    return None
+
+
 def point(value: float, text: str = "", **meta: Any) -> Dist:
     return Dist("point", (float(value),), text or _fmt(value), **meta)
 

@@ -106,19 +106,23 @@ def sensitivity(drawn: dict[str, tuple[Dist, Arr]], total_usd: Arr, top: int = 1
     For each uncertain input, the samples whose value falls in the bottom 10% (centred on its 5th
     percentile) and the top 10% (centred on its 95th) are selected, and the total is averaged over each
     set with every other input still sampled. This estimates E[total | input at p5] and E[total | input at
-    p95] from the one Monte Carlo run, without re-running the model per input.
+    p95] from the one Monte Carlo run, without re-running the model per input. An input whose swing is
+    within three standard errors of sampling noise is left out: the run cannot tell it from nothing.
     """
     n = total_usd.shape[0]
     rows: list[dict[str, Any]] = []
     if n < 20:
         return rows
     k, j = n // 10, n // 20
+    noise = 3.0 * float(np.std(total_usd)) * np.sqrt(2.0 / k)
     for name, (dist, x) in drawn.items():
         if dist.is_point or x.strides == (0,):
             continue
         # one partial sort gives both tenths and the (nearest-rank) 5th and 95th percentiles
         order = np.argpartition(x, (j, k, n - k - 1, n - j - 1))
         lo, hi = float(total_usd[order[:k]].mean()), float(total_usd[order[n - k:]].mean())
+        if abs(hi - lo) <= noise:
+            continue
         rows.append({"input": name, "low_usd": lo, "high_usd": hi, "low_value": float(x[order[j]]),
                      "high_value": float(x[order[n - j - 1]]), "swing_usd": abs(hi - lo), "text": dist.text})
     rows.sort(key=lambda r: -r["swing_usd"])

@@ -21,14 +21,21 @@ def _walk(node: yaml.Node, path: tuple[str | int, ...], pos: Positions, file: st
                 raise InputError("YAML merge keys ('<<') are not supported", file, k_node.start_mark.line + 1, path)
             if not isinstance(k_node, yaml.ScalarNode):
                 raise InputError("a mapping key must be a plain value", file, k_node.start_mark.line + 1, path)
-            key = _scalar(k_node)
+            try:
+                key = _scalar(k_node)
+            except (ValueError, OverflowError) as e:
+                raise InputError(f"cannot read key {k_node.value!r}: {e}", file, k_node.start_mark.line + 1,
+                                 path) from None
             if key in out:
                 raise InputError(f"duplicate key '{key}'", file, k_node.start_mark.line + 1, path)
             out[key] = _walk(v_node, (*path, str(key)), pos, file)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(v, (*path, i), pos, file) for i, v in enumerate(node.value)]
-    return _scalar(node)
+    try:
+        return _scalar(node)
+    except (ValueError, OverflowError) as e:  # e.g. an impossible date such as 2024-02-30
+        raise InputError(f"cannot read {node.value!r}: {e}", file, node.start_mark.line + 1, path) from None
 
 
 class _Loader(yaml.SafeLoader):

@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from fullcost import catalog, compute, views
+from fullcost import catalog, compute, fmt, views
 from fullcost.estimate import Estimate
 from fullcost.quantity import Arr
-from fullcost.report import fmt
 from fullcost.summary import summarize
 
 DEFAULT_TOLERANCE = 0.25  # headline figures are rounded ("$5.5M", "about $6M"): within 25% counts as the same
@@ -54,6 +53,9 @@ def check(est: Estimate, claim_usd: float, tolerance: float = DEFAULT_TOLERANCE,
         for d in defs]
     matches.sort(key=lambda m: -m["probability"])
     best = matches[0] if matches[0]["probability"] > 0 else None
+    # definitions the claim fits (nearly) as well as the best: the claim alone cannot tell them apart
+    also = [m for m in matches[1:] if best is not None and m["probability"] > 0.5
+            and m["probability"] >= best["probability"] - 0.05]
     excluded: list[dict[str, Any]] = []
     if best is not None and str(best["definition"]).startswith("final_run"):
         excluded = [{"name": n, "usd": summarize(a), "what": w} for n, a, w in views.excluded(est.iceberg.development)]
@@ -68,22 +70,28 @@ def check(est: Estimate, claim_usd: float, tolerance: float = DEFAULT_TOLERANCE,
         "tolerance": tolerance,
         "matches": matches,
         "best": best["definition"] if best else None,
+        "also_matches": [m["definition"] for m in also],
+        "warnings": ([f"a claim of {fmt.usd(claim_usd)} is tiny for a training cost: did you mean "
+                      f"{claim_usd:g}M?"] if claim_usd < 1000 else []),
         "coverage": summarize(claim_usd / est.development_total),
         "excluded": excluded,
         "implied_mfu": mfu,
         "mfu_plausible": None if mfu is None else lo <= mfu <= hi,
         "mfu_range": [lo, hi],
         "precision": fr.precision,
-        "summary": sentence(claim_usd, best, excluded, mfu, (lo, hi), fr.precision),
+        "summary": sentence(claim_usd, best, also, excluded, mfu, (lo, hi), fr.precision),
     }
 
 
-def sentence(claim: float, best: dict[str, Any] | None, excluded: list[dict[str, Any]], mfu: float | None,
+def sentence(claim: float, best: dict[str, Any] | None, also: list[dict[str, Any]],
+             excluded: list[dict[str, Any]], mfu: float | None,
              rng: tuple[float, float], precision: str) -> str:
     if best is None:
         text = f"{fmt.usd(claim)} matches none of the cost definitions under this scenario."
     else:
         text = f"This matches {best['label']} (probability {best['probability']:.0%})."
+        if also:
+            text += " It fits " + " and ".join(m["label"] for m in also) + " about as well."
         if excluded:
             parts = [f"{e['name']} (~{fmt.usd(e['usd']['mean'])})" for e in excluded]
             text += " It excludes " + ", ".join(parts) + "."

@@ -23,6 +23,7 @@ from fullcost.quantity import Arr
 from fullcost.summary import summarize
 
 COMPUTE_CATEGORIES = ("compute", "hardware", "energy", "facility")
+LAST_YEAR = 2100  # projections further out than this say nothing a reader can use
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def trend(est: Estimate, below_usd: float = 10e6, until: int | None = None, rate
     until = until if until is not None else max(now, base_year(est)) + 10
     if until < now:
         raise InputError(f"--until {until} is in the past: give a year from {now} on")
+    if until > LAST_YEAR:
+        raise InputError(f"--until {until} is too far out: give a year up to {LAST_YEAR}")
     if below_usd <= 0:
         raise InputError(f"--below must be a positive amount, got {below_usd:g}")
     y0 = base_year(est)
@@ -92,7 +95,10 @@ def trend(est: Estimate, below_usd: float = 10e6, until: int | None = None, rate
         p50 = int(np.ceil(np.median(crossing)))
     growth_d = catalog.defaults()["frontier_cost_growth_per_year"]
     g = est.ctx.opt((), None, growth_d, "defaults.frontier_cost_growth_per_year")
-    frontier = [{"year": y, "usd": summarize(est.final.amortized_usd * np.power(g, y - y0))} for y in years]
+    anchor_d = catalog.defaults()["frontier_anchor_usd"]
+    anchor_year = int(catalog.raw("defaults")["frontier_anchor_usd"]["year"])
+    anchor = est.ctx.opt((), None, anchor_d, "defaults.frontier_anchor_usd")
+    frontier = [{"year": y, "usd": summarize(anchor * np.power(g, y - anchor_year))} for y in years]
     return {
         "name": est.doc.scenario.name,
         "base_year": y0,
@@ -105,8 +111,8 @@ def trend(est: Estimate, below_usd: float = 10e6, until: int | None = None, rate
         "other_part_usd": summarize(other),
         "decline_oom_per_year": summarize(decline),
         "frontier": frontier,
-        "frontier_note": (f"Epoch AI's {growth_d.text}x/year growth of frontier training costs, applied to this "
-                          "model's amortized final run from its release year"),
+        "frontier_note": (f"the most expensive frontier run's amortized cost ({anchor_d.text} in {anchor_year}, "
+                          f"Epoch AI) growing at Epoch AI's {growth_d.text}x a year"),
     }
 
 

@@ -15,8 +15,9 @@ import numpy.typing as npt
 from fullcost import catalog
 from fullcost.books.lab import LabDoc, LabScenario
 from fullcost.books.policy import days_in
-from fullcost.errors import InputError, dotted
-from fullcost.quantity import Arr, Dist, QuantityError, Sampler, parse
+from fullcost.context import SharedInputs
+from fullcost.errors import InputError
+from fullcost.quantity import Arr, Dist, Sampler
 
 YearArr = dict[int, Arr]
 WARN_SHARE = 0.05  # warn about a condition that holds in at least this share of samples (outside a 90% interval)
@@ -50,6 +51,7 @@ class Inputs:
         self.sampler = sampler
         self.n = sampler.n
         self.warnings: list[str] = []
+        self.shared = SharedInputs(sampler, dict(doc.lab.inputs), self.error)
 
     @property
     def lab(self) -> LabScenario:
@@ -59,21 +61,7 @@ class Inputs:
         return self.doc.error(path, message)
 
     def q(self, path: tuple[str | int, ...], dist: Dist, dim: str = "number") -> Arr:
-        name = dotted(path)
-        if dist.ref is not None:
-            ref = dist.ref
-            if ref not in self.lab.inputs:
-                known = ", ".join(self.lab.inputs) or "none defined"
-                raise self.error(path, f"{{ref: {ref}}} names no entry of inputs (known: {known})")
-            try:
-                dist = parse(self.lab.inputs[ref], dim)
-            except QuantityError as e:
-                raise self.error(("inputs", ref), str(e)) from None
-            name = f"inputs.{ref}"
-        try:
-            return self.sampler.draw(name, dist)
-        except ValueError as e:
-            raise self.error(path, str(e)) from None
+        return self.shared.draw(path, dist, dim)
 
     def opt(self, path: tuple[str | int, ...], dist: Dist | None, default: Dist | None, default_name: str,
             dim: str = "number", what: str = "") -> Arr:

@@ -86,7 +86,7 @@ def program_doc(ctx: Inputs, i: int) -> tuple[scenario.Doc, bool]:
     try:
         return catalog.load_scenario(prog), False
     except InputError as e:
-        if e.file == prog:  # not found: point at the lab's line
+        if e.file in (prog, base) or e.message.startswith("no variant"):  # the name is wrong: the lab's line
             raise ctx.error(path, e.message) from None
         raise
 

@@ -11,8 +11,8 @@ import io
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from fullcost import fmt
 from fullcost.books.statements import CASH_LINES, INCOME_LINES, LABELS
-from fullcost.report import fmt
 
 if TYPE_CHECKING:
     from rich.console import Console

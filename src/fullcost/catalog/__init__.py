@@ -227,19 +227,25 @@ def model_path(name: str) -> Path | None:
 
 
 def load_scenario(name_or_file: str):  # type: ignore[no-untyped-def]
-    """A scenario by catalog name or by path to a YAML file."""
+    """A scenario by path to a YAML file or by catalog name, either with an optional ``@VARIANT``.
+
+    A file wins over a catalog name only when it is a file: a folder that happens to carry a model's name
+    does not hide the catalog entry.
+    """
     from fullcost import scenario
 
-    p = Path(name_or_file)
-    if p.suffix in (".yaml", ".yml") or p.exists():
-        return scenario.load(p)
-    base, _, variant = name_or_file.partition("@")
-    bp = Path(base)
-    if bp.suffix in (".yaml", ".yml") or bp.exists():
-        return scenario.load(bp, variant or None)
+    if Path(name_or_file).is_file():
+        return scenario.load(Path(name_or_file))
+    base, variant = name_or_file, ""
+    if "@" in name_or_file:
+        base, _, variant = name_or_file.rpartition("@")
+    if Path(base).is_file():
+        return scenario.load(Path(base), variant or None)
     path = model_path(base)
-    if path is None:
-        near = difflib.get_close_matches(base, model_names(), n=1, cutoff=0.5)
-        hint = f" (did you mean '{near[0]}'?)" if near else " (see `fullcost models`)"
-        raise InputError(f"no such file and no catalog model named '{base}'{hint}", name_or_file)
-    return scenario.load(path, variant or None)
+    if path is not None:
+        return scenario.load(path, variant or None)
+    if Path(base).suffix in (".yaml", ".yml") or "/" in base:
+        raise InputError("file not found", base)
+    near = difflib.get_close_matches(base, model_names(), n=1, cutoff=0.5)
+    hint = f" (did you mean '{near[0]}'?)" if near else " (see `fullcost models`)"
+    raise InputError(f"no such file and no catalog model named '{base}'{hint}", name_or_file)

@@ -36,6 +36,7 @@ def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, allow_nan=False) + "\n")
 
 
-Samples = Annotated[int, typer.Option("--samples", "-n", min=1, max=10_000_000, help="Monte Carlo samples")]
-Seed = Annotated[int, typer.Option("--seed", help="random seed; the same seed gives the same numbers")]
+Samples = Annotated[int, typer.Option("--samples", "-n", min=1, max=2_000_000,
+                                           help="Monte Carlo samples (at most 2 million: ~1.5 GB)")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="random seed; the same seed gives the same numbers")]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="output format")]

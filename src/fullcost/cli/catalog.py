@@ -17,7 +17,9 @@ def models(format: Fmt = Format.table) -> None:
         return
     from fullcost.report.text import table
 
-    table("Models", rows)
+    table("Models (all fields: --format json)", rows,
+          {"name": "name", "developer": "developer", "released": "released", "params_active": "active params",
+           "tokens": "tokens", "hardware": "hardware"})
 
 
 @app.command()
@@ -32,7 +34,9 @@ def hardware(format: Fmt = Format.table) -> None:
         return
     from fullcost.report.text import table
 
-    table("Hardware", rows)
+    table("Hardware (all fields: --format json)", rows,
+          {"id": "id", "bf16_tflops": "BF16 TFLOP/s", "fp8_tflops": "FP8 TFLOP/s", "tdp_w": "TDP W",
+           "memory_gb": "GB", "scaleup_gbps": "link GB/s", "purchase_usd": "price $", "rental_usd_per_hour": "$/h"})
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -50,6 +51,8 @@ def claim(
         hours = _amount("--gpu-hours", gpu_hours, "hours") if gpu_hours else None
         fl = _amount("--flops", flops, "flop") if flops else None
         out = check(_estimate(scenario, samples, seed), amount, tol, hours, fl)
+    for w in out["warnings"]:
+        print(f"warning: {w}", file=sys.stderr)
     if format is Format.json:
         emit_json(out)
         return

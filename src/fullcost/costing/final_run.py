@@ -91,6 +91,8 @@ def _rate(ctx: Context, chip: Chip) -> Rate:
     fr = ctx.sc.final_run
     if fr.usd_per_gpu_hour is not None:
         r = ctx.q(("final_run", "usd_per_gpu_hour"), fr.usd_per_gpu_hour, "usd_per_hour")
+        if np.any(r <= 0):
+            raise ctx.error(("final_run", "usd_per_gpu_hour"), "a quoted price must be above zero")
         src = f" ({fr.usd_per_gpu_hour.source})" if fr.usd_per_gpu_hour.source else ""
         return Rate(r, "quoted", f"the lab's own price: ${fr.usd_per_gpu_hour.central():g}/GPU-hour{src}")
     ref = chip.reference_rate()

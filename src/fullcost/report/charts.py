@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from fullcost import fmt
 from fullcost.quantity import Arr
-from fullcost.report import fmt
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 

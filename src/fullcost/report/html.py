@@ -15,8 +15,8 @@ from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from fullcost import __version__
-from fullcost.report import charts, fmt
+from fullcost import __version__, fmt
+from fullcost.report import charts
 from fullcost.report.assumptions import Assumption, labels, problems, rows
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fullcost.report import fmt
+from fullcost import fmt
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -16,17 +16,21 @@ def _console() -> Console:
     return Console()
 
 
-def table(title: str, rows: list[dict[str, Any]]) -> None:
+def table(title: str, rows: list[dict[str, Any]], columns: dict[str, str] | None = None) -> None:
+    """Rows as a table; ``columns`` picks the ones that fit a terminal (JSON output has them all)."""
     from rich.table import Table
 
     t = Table(title=title)
     if not rows:
         _console().print(f"{title}: none")
         return
-    for k in rows[0]:
-        t.add_column(k)
+    labels = columns or {k: k.replace("_", " ") for k in rows[0]}
+    keys = list(labels)
+    for i, k in enumerate(keys):
+        t.add_column(labels[k], no_wrap=i == 0)
     for r in rows:
-        t.add_row(*("" if v is None else (fmt.num(v) if isinstance(v, float) else str(v)) for v in r.values()))
+        vals = (r.get(k) for k in keys)
+        t.add_row(*("" if v is None else (fmt.num(v) if isinstance(v, float) else str(v)) for v in vals))
     _console().print(t)
 
 
@@ -92,7 +96,8 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
     cov = out["coverage"]
     share = cov["headline_share"]
     c.print(f"The headline covers {fmt.pct(share['p50'])} of the development cost "
-            f"(90% interval {fmt.pct(share['p5'])} to {fmt.pct(share['p95'])}). It leaves out:")
+            f"(90% interval {fmt.pct(share['p5'])} to {fmt.pct(share['p95'])})."
+            + (" It leaves out:" if cov["excluded"] else " The scenario gives nothing beyond the final run."))
     for e in cov["excluded"]:
         c.print(f"  - {e['name']}: ~{fmt.usd(e['usd']['mean'])} ({e['what']})")
     lab = out.get("lab_annual")
@@ -157,7 +162,7 @@ def compare_table(outs: list[dict[str, Any]]) -> None:
     row("final run, straight-line", lambda o: o["final_run"]["amortized_straight_line_usd"])
     row("cluster acquisition", lambda o: o["final_run"]["acquisition_usd"])
     row("development cost", lambda o: o["development"]["total_usd"])
-    row("headline share of development", lambda o: o["coverage"]["headline_share"], fmt.pct)
+    row("headline share of development (median)", lambda o: o["coverage"]["headline_share"]["p50"], fmt.pct)
     row("lab annual cost", lambda o: o["lab_annual"]["total_usd"])
     _console().print(t)
 

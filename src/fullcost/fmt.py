@@ -1,4 +1,4 @@
-"""Number formatting shared by every renderer."""
+"""Number formatting shared by every renderer and by the sentences the analyses write."""
 
 from __future__ import annotations
 
