@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
+	bash scripts/install-test-deps.sh
 	$(BIN)/pytest
 
 bench: $(STAMP)
