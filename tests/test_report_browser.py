@@ -1,8 +1,9 @@
 """The report in a real browser: headless Chromium (Debian's), one launch for this module.
 
 The page must load with no console errors and no network requests, draw its charts (pixels, not just
-elements), show the same figures as `fullcost estimate --format json` for the same seed, fit a phone's
-width, and print. Chromium is driven by scripts/screenshot.py (DevTools protocol over a pipe).
+elements), show the same figures as `fullcost estimate --format json` for the same seed (and, beyond the
+headline, as `fullcost claim|replicate|trend --format json` and the unrestricted variant's estimate), fit a
+phone's width, and print. Chromium is driven by scripts/screenshot.py (DevTools protocol over a pipe).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fullcost.report import html
+from fullcost.report import charts, html
 
 from .conftest import ROOT
+from .test_report_html import analyses_json
 
 _spec = importlib.util.spec_from_file_location("fullcost_screenshot", ROOT / "scripts" / "screenshot.py")
 assert _spec and _spec.loader
@@ -30,7 +32,7 @@ N, SEED = "20000", "7"
 FIGS_JS = """Array.from(document.querySelectorAll('[data-fig]')).map(function (el) {
   var m = el.closest('[data-model]');
   return {model: m ? m.getAttribute('data-model') : '', path: el.getAttribute('data-fig'),
-          fmt: el.getAttribute('data-fmt'), text: el.textContent};
+          fmt: el.getAttribute('data-fmt'), src: el.getAttribute('data-src') || '', text: el.textContent};
 })"""
 CHARTS_JS = """Array.from(document.querySelectorAll('svg[data-chart]')).filter(function (s) {
   return s.getBoundingClientRect().width > 0;
@@ -40,6 +42,16 @@ CHARTS_JS = """Array.from(document.querySelectorAll('svg[data-chart]')).filter(f
           w: r.width, h: r.height, shapes: s.querySelectorAll('rect, polygon, line').length,
           texts: s.querySelectorAll('text').length};
 })"""
+# what a visible chart says: its words and its tooltips, as the browser has them
+SAYS_JS = """(function (key) {
+  var s = Array.from(document.querySelectorAll('svg[data-chart="' + key + '"]')).filter(function (x) {
+    return x.getBoundingClientRect().width > 0; })[0];
+  return {texts: Array.from(s.querySelectorAll(':scope > text, :scope > g > text')).map(function (t) {
+            return t.textContent; }),
+          tips: Array.from(s.querySelectorAll('rect > title')).map(function (t) { return t.textContent; })};
+})"""
+NEW_CHARTS = ["claim", "replication", "premium", "trend"]
+ALL_CHARTS = ["iceberg", "waterfall", "distribution", "tornado", *NEW_CHARTS]
 
 
 def _cli(*args: str) -> str:
@@ -66,6 +78,12 @@ def estimates():
     """The estimate's JSON, run on its own, for each model the reports show."""
     return {name: json.loads(_cli("estimate", name, "-n", N, "--seed", SEED, "--format", "json"))
             for name in ("deepseek-v3", "deepseek-v3@essay")}
+
+
+@pytest.fixture(scope="module")
+def analyses(estimates):
+    """For each model, every JSON a figure on the page may come from (by its data-src; '' is the estimate's)."""
+    return {name: analyses_json(name, est, N, SEED) for name, est in estimates.items()}
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +118,7 @@ def test_loads_with_no_errors_and_no_network(page, pages, key):
 def test_charts_are_drawn(page, pages):
     page.goto(pages["ds"])
     found = page.evaluate(CHARTS_JS)
-    assert [c["key"] for c in found] == ["iceberg", "waterfall", "distribution", "tornado"]
+    assert [c["key"] for c in found] == ALL_CHARTS
     for c in found:
         assert c["w"] > 600 and c["h"] > 150 and c["shapes"] > 5 and c["texts"] > 5, c
         img = Image.open(io.BytesIO(page.screenshot(clip=(c["x"], c["y"], c["w"], c["h"])))).convert("RGB")
@@ -110,24 +128,63 @@ def test_charts_are_drawn(page, pages):
         assert inked > 0.03 and colours > 12, (c["key"], inked, colours)
 
 
-def test_text_figures_equal_the_estimate_json(page, pages, estimates):
+def test_text_figures_equal_the_estimate_json(page, pages, analyses):
     page.goto(pages["ds"])
     figs = page.evaluate(FIGS_JS)
     assert len(figs) > 60
-    est = estimates["deepseek-v3"]
+    assert {f["src"] for f in figs} == {"", "claim", "replicate", "trend", "export_controls"}
+    docs = analyses["deepseek-v3"]
     for f in figs:
         assert f["model"] == "deepseek-v3"
-        assert f["text"] == html.FORMATS[f["fmt"]](_lookup(est, f["path"])), f
+        assert f["text"] == html.FORMATS[f["fmt"]](_lookup(docs[f["src"]], f["path"])), f
     claim = page.evaluate("document.querySelector('.claim').innerText")
     assert claim.startswith("Reported: $5.576M (final run at $2/GPU-hour).")
 
 
-def test_side_by_side_figures_equal_each_models_json(page, pages, estimates):
+def test_new_charts_show_the_analyses_figures(page, pages, analyses):
+    """The charts beyond the headline draw the analyses' numbers: their words and tooltips, in the browser."""
+    page.goto(pages["ds"])
+    a = analyses["deepseek-v3"]
+    say = {k: page.evaluate(f"{SAYS_JS}('{k}')") for k in NEW_CHARTS}
+    usd, pct = html.FORMATS["usd"], html.FORMATS["pct"]
+    # the claim: each definition's range, with the probability the claim matches it, and the claim itself
+    cl = a["claim"]
+    assert f"claim {usd(cl['claim_usd'])}" in say["claim"]["texts"]
+    key = {v: k for k, v in charts.DEFINITION_NAMES.items()}
+    prob = {m["definition"]: m["probability"] for m in cl["matches"]}
+    assert sorted(key[t.split(":")[0]] for t in say["claim"]["tips"]) == sorted(prob)
+    for tip in say["claim"]["tips"]:
+        k = key[tip.split(":")[0]]
+        s = charts.definition_summary(a[""], k)
+        assert usd(s["mean"]) in tip and tip.endswith(f"the claim matches it with probability {pct(prob[k])}"), tip
+    # replication: each bar's mean and interval
+    rp = a["replicate"]
+    rows = [rp["original_development_usd"], *(lv["usd"] for lv in rp["levels"])]
+    assert len(say["replication"]["tips"]) == len(rows)
+    for tip, s in zip(say["replication"]["tips"], rows, strict=True):
+        assert f"mean {usd(s['mean'])}, 90% interval {usd(s['p5'])}–{usd(s['p95'])}" in tip
+        assert usd(s["mean"]) in say["replication"]["texts"]
+    # the premium: both runs' means and their difference
+    x = a["export_controls"]
+    assert f"premium +{usd(x['difference_of_means_usd'])}" in say["premium"]["texts"]
+    assert usd(x["unrestricted"]["development"]["total_usd"]["mean"]) in say["premium"]["texts"]
+    # the fan chart: each year's median, band, probability and frontier median
+    tr = a["trend"]
+    assert len(say["trend"]["tips"]) == len(tr["years"])
+    for tip, row, fr in zip(say["trend"]["tips"], tr["years"], tr["frontier"], strict=True):
+        s = row["usd"]
+        assert tip == (f"{row['year']}: median {usd(s['p50'])}, 90% band {usd(s['p5'])}–{usd(s['p95'])}; below "
+                       f"{usd(tr['below_usd'])} with probability {pct(tr['probability_by_year'][str(row['year'])])}; "
+                       f"frontier median {usd(fr['usd']['p50'])}")
+    assert f"median {usd(tr['years'][-1]['usd']['p50'])}" in say["trend"]["texts"]
+
+
+def test_side_by_side_figures_equal_each_models_json(page, pages, analyses):
     page.goto(pages["pair"])
     figs = page.evaluate(FIGS_JS)
     assert {f["model"] for f in figs} == {"deepseek-v3", "deepseek-v3@essay"}
     for f in figs:
-        assert f["text"] == html.FORMATS[f["fmt"]](_lookup(estimates[f["model"]], f["path"])), f
+        assert f["text"] == html.FORMATS[f["fmt"]](_lookup(analyses[f["model"]][f["src"]], f["path"])), f
     keys = [c["key"] for c in page.evaluate(CHARTS_JS)]
     assert keys.count("iceberg") == 4 and "comparison" in keys  # two compared, two in the models' sections
 
@@ -139,7 +196,7 @@ def test_fits_a_phone(browser, pages):
         p.goto(pages["ds"])
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         sizes = p.evaluate(CHARTS_JS)
-        assert [c["key"] for c in sizes] == ["iceberg", "waterfall", "distribution", "tornado"]
+        assert [c["key"] for c in sizes] == ALL_CHARTS
         assert all(c["w"] <= 370 for c in sizes)
         assert p.evaluate("getComputedStyle(document.querySelector('.chart-wide')).display") == "none"
         assert p.errors() == []

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -39,7 +40,8 @@ class Figures(HTMLParser):
             if a.get(k):
                 self.srcs.append((tag, k, a[k]))
         if "data-fig" in a:
-            self.cur = {"model": model or "", "path": a["data-fig"], "fmt": a["data-fmt"], "text": ""}
+            self.cur = {"model": model or "", "path": a["data-fig"], "fmt": a["data-fmt"], "src": a.get("data-src", ""),
+                        "text": ""}
 
     def handle_endtag(self, tag):
         if self.stack and self.stack[-1][0] == tag:
@@ -84,6 +86,42 @@ def deepseek(tmp_path_factory):
     return out.read_text(encoding="utf-8"), json.loads(est.stdout), r
 
 
+def _json(*args: str) -> dict:
+    p = subprocess.run([sys.executable, "-m", "fullcost.cli", *args, "--format", "json"], capture_output=True,
+                       text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def analyses_json(name: str, est: dict, n: str, seed: str, claim: str | None = None) -> dict:
+    """The JSON each analysis prints on its own, for the same model, samples and seed: what ``data-src`` names."""
+    run = ("-n", n, "--seed", seed)
+    out = {"": est,
+           "claim": _json("claim", name, "--usd", claim or repr(est["headline"]["usd"]), *run),
+           "replicate": _json("replicate", name, *run),
+           "trend": _json("trend", name, *run)}
+    if name == "deepseek-v3":
+        u = _json("estimate", f"{name}@unrestricted", *run)
+        out["export_controls"] = {"unrestricted": u, "difference_of_means_usd":
+                                  est["development"]["total_usd"]["mean"] - u["development"]["total_usd"]["mean"]}
+    return out
+
+
+@pytest.fixture(scope="module")
+def deepseek_analyses(deepseek):
+    _, est, _ = deepseek
+    return analyses_json("deepseek-v3", est, "4000", "3")
+
+
+def section(page: str, start: str, end: str) -> str:
+    return page[page.index(f'id="{start}"'):page.index(f'id="{end}"')]
+
+
+def words(raw: str) -> str:
+    """What a reader sees of some HTML: no tags, entities decoded."""
+    return unescape(re.sub(r"<[^>]+>", "", raw))
+
+
 def test_prints_where_the_report_is(deepseek):
     _, _, r = deepseek
     assert r.stdout.startswith("Report: ") and "report.html" in r.stdout
@@ -100,7 +138,158 @@ def test_every_text_figure_is_the_estimates(deepseek):
         assert must in paths, must
     assert len(figs) > 60
     for f in figs:
-        assert f["text"] == html.FORMATS[f["fmt"]](lookup(est, f["path"])), f
+        if not f["src"]:
+            assert f["text"] == html.FORMATS[f["fmt"]](lookup(est, f["path"])), f
+
+
+def test_every_analysis_figure_is_the_analysis_json(deepseek, deepseek_analyses):
+    """Figures beyond the headline name the JSON they come from; each equals `fullcost claim|replicate|trend
+    --format json` (or the unrestricted variant's estimate) for the same samples and seed."""
+    page, _, _ = deepseek
+    figs = figures_of(page).figs
+    srcs = {f["src"] for f in figs}
+    assert srcs == {"", "claim", "replicate", "trend", "export_controls"}
+    for f in figs:
+        assert f["text"] == html.FORMATS[f["fmt"]](lookup(deepseek_analyses[f["src"]], f["path"])), f
+    data = embedded(page)["models"][0]
+    for key in ("claim", "replicate", "trend"):
+        assert data[key] == deepseek_analyses[key], key
+    assert data["export_controls"]["unrestricted"] == deepseek_analyses["export_controls"]["unrestricted"]
+
+
+def test_claim_check_section(deepseek, deepseek_analyses):
+    page, _, _ = deepseek
+    sec = words(section(page, "deepseek-v3-check", "deepseek-v3-replicate"))
+    cl = deepseek_analyses["claim"]
+    assert cl["best"] == "final_run_rental"
+    assert "The headline, $5.576M, checked as a claim" in sec
+    assert "It matches the final run at rental rates (probability 100.0%)." in sec
+    assert "It fits the final run on owned hardware, amortized (Epoch AI's method) about as well." in sec
+    assert f"It is {fmt.pct(cl['coverage']['p50'])} of the development cost" in sec
+    staff = next(x for x in cl["excluded"] if x["name"] == "staff")
+    assert f"staff (~{fmt.usd(staff['usd']['mean'])})" in sec
+    assert (f"imply {fmt.pct(cl['implied_mfu'])} MFU of the FP8 peak, within what large runs achieve "
+            f"({fmt.pct(cl['mfu_range'][0])} to {fmt.pct(cl['mfu_range'][1])})") in sec
+    assert 'data-chart="claim"' in page
+    # the definitions' rows: every one, with its probability
+    for m in cl["matches"]:
+        assert m["label"] in sec
+
+
+def test_claim_option_checks_another_figure(tmp_path, cli):
+    out = tmp_path / "r.html"
+    r = cli("report", "deepseek-v3", "-o", str(out), "-n", "2000", "--seed", "1", "--claim", "$100M")
+    assert r.code == 0, r.err
+    page = out.read_text(encoding="utf-8")
+    sec = words(section(page, "deepseek-v3-check", "deepseek-v3-replicate"))
+    assert "The figure given with --claim, $100M, checked against each way of counting the cost" in sec
+    assert "It matches the final run at rental rates" not in sec
+    assert "It matches buying the cluster that ran the final run" in sec
+    data = embedded(page)["models"][0]
+    assert data["claim_given"] is True and data["claim"]["claim_usd"] == 100e6
+    assert next(m for m in data["claim"]["matches"] if m["definition"] == "final_run_rental")["probability"] == 0.0
+
+
+def test_replication_section(deepseek, deepseek_analyses):
+    page, _, _ = deepseek
+    rep = deepseek_analyses["replicate"]
+    raw = section(page, "deepseek-v3-replicate", "deepseek-v3-export-controls")
+    sec = words(raw)
+    assert rep["released"] == "weights"
+    assert "The developer released: weights. That level is what a replicator faces today." in sec
+    assert raw.count('<span class="tag">released</span>') == 1
+    assert re.search(r'<tr class=best><td[^>]*>weights only <span class="tag">released</span>', raw)
+    for lv in rep["levels"]:
+        assert f"{fmt.usd(lv['usd']['mean'])}" in sec
+    assert 'data-chart="replication"' in raw
+    # the chart's bars, as their tooltips say: the original first, then each level
+    tips = re.findall(r'<rect [^>]*><title>([^<]*)</title>', raw.split('class="chart-wide"')[1].split("</svg>")[0])
+    s = rep["original_development_usd"]
+    assert tips[0] == (f"original development cost: mean {fmt.usd(s['mean'])}, 90% interval {fmt.usd(s['p5'])}–"
+                       f"{fmt.usd(s['p95'])}")
+    assert [t.split(":")[0] for t in tips] == ["original development cost", "weights only", "weights + code",
+                                               "weights + code + data"]
+
+
+def test_export_premium_section(deepseek, deepseek_analyses):
+    page, est, _ = deepseek
+    raw = section(page, "deepseek-v3-export-controls", "deepseek-v3-trend")
+    sec = words(raw)
+    x = deepseek_analyses["export_controls"]
+    u = x["unrestricted"]["development"]["total_usd"]
+    assert x["difference_of_means_usd"] > 0
+    assert (f"Development cost {fmt.usd(est['development']['total_usd']['mean'])} with the controls, "
+            f"{fmt.usd(u['mean'])} without them: a premium of {fmt.usd(x['difference_of_means_usd'])}") in sec
+    assert "deepseek-v3@unrestricted" in sec and "run with the same 4,000 simulations and seed 3" in sec
+    assert f"{fmt.usd(u['p5'])}–{fmt.usd(u['p95'])}" in sec  # each run's own interval
+    assert 'data-chart="premium"' in raw
+
+
+@pytest.mark.parametrize(("model", "needle"), [
+    ("deepseek-v3@unrestricted", "this is the counterfactual without export controls itself"),
+    ("deepseek-v3@essay", "the premium is in the report of deepseek-v3"),
+    (str(TOY_GOLDEN), "the scenario works under no export controls (it has no restricted hardware)"),
+])
+def test_export_premium_does_not_apply(tmp_path, cli, model, needle):
+    out = tmp_path / "r.html"
+    r = cli("report", model, "-o", str(out), "-n", "300")
+    assert r.code == 0, r.err
+    page = out.read_text(encoding="utf-8")
+    slug = html.ModelReport.slug.fget(type("M", (), {"name": embedded(page)["models"][0]["estimate"]["name"]})())
+    sec = section(page, f"{slug}-export-controls", f"{slug}-trend")
+    assert "Does not apply:</strong>" in sec and needle in sec
+    assert 'data-chart="premium"' not in page
+    assert embedded(page)["models"][0]["export_controls"]["applies"] is False
+
+
+def test_export_controls_without_a_counterfactual_is_missing(tmp_path, cli, write):
+    f = write(TOY_GOLDEN.read_text().replace("sources:\n", "export_controls:\n  applies: true\nsources:\n", 1),
+              "controlled.yaml")
+    out = tmp_path / "r.html"
+    r = cli("report", str(f), "-o", str(out), "-n", "300")
+    assert r.code == 0, r.err
+    page = out.read_text(encoding="utf-8")
+    sec = words(section(page, "toy-export-controls", "toy-trend"))
+    assert "Not in this report: the scenario works under export controls but has no 'unrestricted'" in sec
+    assert "This report is incomplete in 5 ways" in page
+
+
+def test_trend_section(deepseek, deepseek_analyses):
+    page, _, _ = deepseek
+    tr = deepseek_analyses["trend"]
+    raw = section(page, "deepseek-v3-trend", "deepseek-v3-items")
+    sec = words(raw)
+    assert tr["year_p50"] is None and tr["below_usd"] == 10e6
+    assert (f"In most simulations it never falls below $10M: in {fmt.pct(tr['never_share'])} of them it stays "
+            "above for good.") in sec
+    last = str(tr["years"][-1]["year"])
+    assert f"By {last}, the probability that it is below $10M is {fmt.pct(tr['probability_by_year'][last])}." in sec
+    # the fan chart, wide and narrow, and the probability by year
+    assert raw.count('data-chart="trend"') == 2
+    years = re.findall(r'<li><span class="y">(\d{4})</span> <span[^>]*>([^<]*)</span></li>', raw)
+    assert years == [(y, fmt.pct(p)) for y, p in tr["probability_by_year"].items()]
+    # each year's hover target carries that year's figures
+    wide = raw.split('class="chart-wide"')[1].split("</svg>")[0]
+    tips = re.findall(r'pointer-events="all"><title>([^<]*)</title>', wide)
+    assert len(tips) == len(tr["years"])
+    for tip, row, fr in zip(tips, tr["years"], tr["frontier"], strict=True):
+        s = row["usd"]
+        assert tip.startswith(f"{row['year']}: median {fmt.usd(s['p50'])}, 90% band {fmt.usd(s['p5'])}–"
+                              f"{fmt.usd(s['p95'])}; below $10M with probability "
+                              f"{fmt.pct(tr['probability_by_year'][str(row['year'])])}"), tip
+        assert tip.endswith(f"frontier median {fmt.usd(fr['usd']['p50'])}")
+
+
+def test_below_moves_the_threshold(tmp_path, cli):
+    out = tmp_path / "r.html"
+    r = cli("report", "deepseek-v3", "-o", str(out), "-n", "2000", "--below", "20M")
+    assert r.code == 0, r.err
+    page = out.read_text(encoding="utf-8")
+    tr = embedded(page)["models"][0]["trend"]
+    assert tr["below_usd"] == 20e6 and tr["year_p50"] is not None and tr["year_p50"] > tr["base_year"]
+    sec = words(section(page, "deepseek-v3-trend", "deepseek-v3-items"))
+    assert f"Half the simulations fall below $20M by {tr['year_p50']}." in sec
+    assert f"median below $20M in {tr['year_p50']}" in page  # the crossing marked on the fan chart
 
 
 def test_the_claim_and_the_answer(deepseek):
@@ -134,9 +323,10 @@ def test_embedded_data_is_the_estimate_and_no_samples(deepseek):
 
 def test_sections_present(deepseek):
     page, _, _ = deepseek
-    for key in ("iceberg", "waterfall", "distribution", "tornado"):
+    for key in ("iceberg", "waterfall", "distribution", "tornado", "claim", "replication", "premium", "trend"):
         assert f'data-chart="{key}"' in page, key
     for h in ("The iceberg", "The bridge", "How sure is it?", "What moves it most", "The footnotes",
+              "Check the claim", "Replicating it", "The export-control premium", "Where costs are heading",
               "The lab", "Financial statements", "Every assumption and its source"):
         assert h in page, h
 
@@ -196,9 +386,10 @@ def test_several_models_side_by_side(tmp_path, write):
     assert 'id="deepseek-v3"' in page and 'id="toy"' in page
     figs = figures_of(page).figs
     assert {f["model"] for f in figs} == {"deepseek-v3", "toy"}
-    data = {m["estimate"]["name"]: m["estimate"] for m in embedded(page)["models"]}
+    data = {m["estimate"]["name"]: m for m in embedded(page)["models"]}
     for f in figs:
-        assert f["text"] == html.FORMATS[f["fmt"]](lookup(data[f["model"]], f["path"])), f
+        doc = data[f["model"]][f["src"] or "estimate"]
+        assert f["text"] == html.FORMATS[f["fmt"]](lookup(doc, f["path"])), f
 
 
 BOOKS = {
@@ -266,6 +457,10 @@ def test_generic_statements_and_a_missing_one(tmp_path, cli):
     (["deepseek-v3", "-o", "."], "is a folder"),
     (["deepseek-v3", "-o", "r.html", "--xlsx", "nowhere/x.xlsx"], "cannot write the workbook"),
     (["deepseek-v3", "-o", "r.html", "--statements", "missing.json"], "missing.json: file not found"),
+    (["deepseek-v3", "-o", "r.html", "--claim", "lots"], "--claim: "),
+    (["deepseek-v3", "-o", "r.html", "--claim", "-5M"], "--claim: "),
+    (["deepseek-v3", "-o", "r.html", "--claim", "1M to 2M"], "--claim: give one figure, not a range"),
+    (["deepseek-v3", "-o", "r.html", "--below", "0"], "--below: "),
 ])
 def test_bad_input_one_line_exit_2(tmp_path, args, needle):
     p = subprocess.run([sys.executable, "-m", "fullcost.cli", "report", *args], capture_output=True, text=True,
@@ -346,9 +541,10 @@ def test_figures_dir(tmp_path, cli):
             str(figs))
     assert r.code == 0, r.err
     names = sorted(p.name for p in figs.iterdir())
-    expect = {"comparison"} | {f"{m}-{c}" for m in ("deepseek-v3", "toy") for c in ("iceberg", "waterfall",
-                                                                                      "distribution")}
+    expect = {"comparison"} | {f"{m}-{c}" for m in ("deepseek-v3", "toy") for c in (
+        "iceberg", "waterfall", "distribution", "claim", "replication", "trend")}
     expect.add("deepseek-v3-tornado")  # the toy is point-valued: no tornado
+    expect.add("deepseek-v3-premium")  # the toy works under no export controls
     assert names == sorted(f"{n}.{x}" for n in expect for x in ("png", "svg"))
     for n in expect:
         assert (figs / f"{n}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -32,6 +32,20 @@ def book(tmp_path_factory):
     return load_workbook(x), json.loads(est.stdout)
 
 
+@pytest.fixture(scope="module")
+def analyses():
+    from typer.testing import CliRunner
+
+    from fullcost.cli import app
+
+    def run(*args):
+        r = CliRunner().invoke(app, [*args, "deepseek-v3", "-n", "3000", "--seed", "2", "--format", "json"])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    return {"replicate": run("replicate"), "trend": run("trend")}
+
+
 def rows(ws):
     head = [c.value for c in ws[1]]
     return [dict(zip(head, (c.value for c in r), strict=False)) for r in ws.iter_rows(min_row=2)]
@@ -40,7 +54,7 @@ def rows(ws):
 def test_sheets(book):
     wb, _ = book
     assert wb.sheetnames == ["Summary", "Cost items", "Bridge", "Excluded", "Lab annual", "Sensitivity",
-                             "Assumptions", "Income statement", "Balance sheet", "About"]
+                             "Replication", "Trend", "Assumptions", "Income statement", "Balance sheet", "About"]
 
 
 def test_bridge_sums_to_its_total(book):
@@ -106,3 +120,46 @@ def test_statements_sheets_and_what_is_missing(book):
     assert any("no lab or fleet section" in n for n in about)
     lab = rows(wb["Lab annual"])
     assert any(r["model"] == "toy" and "not estimated" in r["item"] for r in lab)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _same(got: list, want: list) -> bool:
+    """Equal to the 15 significant digits a workbook keeps."""
+    return len(got) == len(want) and all(math.isclose(a, b, rel_tol=1e-14) for a, b in zip(got, want, strict=True))
+
+
+def test_replication_sheet(book, analyses):
+    wb, _ = book
+    rep = analyses["replicate"]
+    rs = [r for r in rows(wb["Replication"]) if r["model"] == "deepseek-v3"]
+    totals = {r["openness"]: r for r in rs if r["step"] == "total"}
+    assert list(totals) == ["weights", "weights+code", "weights+code+data", "original development"]
+    for lv in rep["levels"]:
+        t = totals[lv["openness"]]
+        assert _same([t["mean"], t["p5"], t["p50"], t["p95"]], [lv["usd"][k] for k in ("mean", "p5", "p50", "p95")])
+        assert t["as released"] is (lv["openness"] == rep["released"])
+        parts = [r for r in rs if r["openness"] == lv["openness"] and r["step"] != "total"]
+        assert [r["step"] for r in parts] == [p["step"] for p in lv["parts"]]
+        assert math.isclose(sum(r["mean"] for r in parts), t["mean"], rel_tol=1e-9)  # the steps add up
+    assert _same([totals["original development"]["mean"]], [rep["original_development_usd"]["mean"]])
+    assert all(_is_number(r[k]) for r in rs for k in ("mean", "p5", "p50", "p95"))
+    ws = wb["Replication"]
+    assert '"$"#,##0' in ws.cell(row=2, column=6).number_format and ws.auto_filter.ref
+    assert any(r["model"] == "toy" for r in rows(ws))
+
+
+def test_trend_sheet(book, analyses):
+    wb, _ = book
+    tr = analyses["trend"]
+    rs = [r for r in rows(wb["Trend"]) if r["model"] == "deepseek-v3"]
+    assert [r["year"] for r in rs] == [y["year"] for y in tr["years"]]
+    for r, y, f in zip(rs, tr["years"], tr["frontier"], strict=True):
+        assert _same([r["mean"], r["p5"], r["p50"], r["p95"]], [y["usd"][k] for k in ("mean", "p5", "p50", "p95")])
+        assert _same([r["P(below threshold)"], r["threshold"], r["frontier p50"]],
+                     [tr["probability_by_year"][str(y["year"])], tr["below_usd"], f["usd"]["p50"]])
+        assert all(_is_number(v) for v in r.values() if v is not r["model"])
+    ws = wb["Trend"]
+    assert ws.cell(row=2, column=8).number_format == "0.0%" and ws.cell(row=2, column=2).number_format == "0"

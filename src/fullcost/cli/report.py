@@ -10,11 +10,16 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from fullcost.cli.app import Samples, Seed, app, guard
+
+if TYPE_CHECKING:
+    from fullcost.estimate import Estimate
+    from fullcost.report.html import Beyond, ExportPremium
+    from fullcost.scenario import Doc
 
 # Work above this many samples x models gets a progress bar (on a terminal only): about a second and up.
 HEAVY_SAMPLES = 250_000
@@ -146,6 +151,59 @@ def _statements_file(path: Path, names: list[str]) -> dict[str, dict[str, Any]]:
     raise InputError(f"statements for several models must be keyed by model name ({', '.join(names)})", str(path))
 
 
+UNRESTRICTED = "unrestricted"  # the variant of a scenario file that is the same lab without export controls
+
+
+def export_premium(doc: Doc, out: dict[str, Any], samples: int, seed: int) -> ExportPremium:
+    """The scenario against its file's ``unrestricted`` variant (same samples and seed), or why there is none."""
+    from fullcost import estimate as est_mod
+    from fullcost import scenario
+    from fullcost.report.html import ExportPremium, export_premium
+
+    sc = doc.scenario
+    ec = sc.export_controls
+    if sc.variant == UNRESTRICTED:
+        return ExportPremium(False, "this is the counterfactual without export controls itself; the premium is "
+                                    "in the report of the scenario it varies.")
+    if ec is None or not ec.applies:
+        return ExportPremium(False, "the scenario works under no export controls (it has no restricted hardware), "
+                                    "so there is no premium to estimate.")
+    if sc.variant is not None:
+        base = scenario.load(Path(doc.file))
+        base_name = base.scenario.name
+        if UNRESTRICTED in base.scenario.variants:
+            return ExportPremium(False, f"this is the @{sc.variant} variant. The file's '{UNRESTRICTED}' variant "
+                                        f"takes the controls out of the base scenario, so against this variant "
+                                        f"the difference would mix in the variant's own changes; the premium is "
+                                        f"in the report of {base_name}.")
+    if UNRESTRICTED not in sc.variants:
+        return ExportPremium(False, f"the scenario works under export controls but has no '{UNRESTRICTED}' "
+                                    "variant (the same lab without them) to compare with.", missing=True)
+    vdoc = scenario.load(Path(doc.file), UNRESTRICTED)
+    vout = est_mod.to_json(est_mod.run(vdoc, samples, seed))
+    return export_premium(out, vdoc.scenario.name, vdoc.scenario.description or "", vout)
+
+
+def analyse(est: Estimate, out: dict[str, Any], samples: int, seed: int, claim_usd: float | None,
+            below_usd: float, this_year: int) -> Beyond:
+    """Beyond the headline, on the estimate already run: the claim check (the headline, or ``claim_usd``), the
+    replication cost, the trend and the export-control premium (one more run, of the unrestricted variant).
+
+    Run it after ``estimate.to_json`` (so the tornado ranks the model's own inputs) and before
+    ``html.model_report`` (so the assumptions table lists the inputs the analyses drew).
+    """
+    from fullcost.analysis.claim import check
+    from fullcost.analysis.replicate import public, replicate
+    from fullcost.analysis.trend import Rates, trend
+    from fullcost.report.html import Beyond
+
+    given = claim_usd is not None
+    cl = check(est, claim_usd if claim_usd is not None else float(out["headline"]["usd"]))
+    rep = public(replicate(est))
+    tr = trend(est, below_usd, None, Rates(), this_year)
+    return Beyond(cl, given, rep, tr, export_premium(est.doc, out, samples, seed))
+
+
 @app.command()
 def report(
     scenarios: Annotated[list[str], typer.Argument(help="catalog names (NAME or NAME@VARIANT) or scenario files")],
@@ -158,14 +216,23 @@ def report(
     statements: Annotated[Path | None, typer.Option(
         "--statements", help="a statements JSON to include (income statement, balance sheet, cash flow, "
                              "adjusted EBITDA)", metavar="FILE")] = None,
+    claim: Annotated[str | None, typer.Option(
+        "--claim", help="check this figure as a claim instead of the headline, e.g. 5.5M or $100M",
+        metavar="USD")] = None,
+    below: Annotated[str, typer.Option(
+        "--below", help="the trend's threshold: the year the cost falls below it, e.g. 10M", metavar="USD")] = "10M",
 ) -> None:
     """One self-contained HTML page: the claim and the answer, the iceberg, the bridge, the uncertainty, the
-    footnotes, the lab and every assumption with its source. Several models are compared side by side."""
+    footnotes, the claim checked, the cost of replicating it, the export-control premium, where costs are
+    heading, the lab and every assumption with its source. Several models are compared side by side."""
     with guard():
         from fullcost import catalog
         from fullcost import estimate as est_mod
+        from fullcost.cli.claims import _amount
         from fullcost.report import html
 
+        claim_usd = _amount("--claim", claim) if claim is not None else None
+        below_usd = _amount("--below", below)
         _check_file_target(output, "report")
         if xlsx is not None:
             _check_file_target(xlsx, "workbook")
@@ -174,8 +241,8 @@ def report(
         docs = [catalog.load_scenario(s) for s in scenarios]
         given = _statements_file(statements, [d.scenario.name for d in docs]) if statements is not None else {}
         heavy = samples * len(docs) >= HEAVY_SAMPLES or len(docs) >= HEAVY_MODELS
-        charts_n = 5 * len(docs) if figures is not None else 0
-        total = len(docs) + 1 + (1 if xlsx is not None else 0) + charts_n
+        charts_n = 9 * len(docs) if figures is not None else 0
+        total = 2 * len(docs) + 1 + (1 if xlsx is not None else 0) + charts_n
         generated = _today()
         models = []
         with Steps(total, heavy) as steps:
@@ -183,7 +250,9 @@ def report(
                 with steps.step(f"estimating {d.scenario.name} ({samples:,} samples)"):
                     est = est_mod.run(d, samples, seed)
                     out = est_mod.to_json(est)
-                    models.append(html.model_report(est, out, given.get(d.scenario.name)))
+                with steps.step(f"beyond the headline: {d.scenario.name}"):
+                    beyond = analyse(est, out, samples, seed, claim_usd, below_usd, int(generated[:4]))
+                    models.append(html.model_report(est, out, given.get(d.scenario.name), beyond=beyond))
                     del est
             with steps.step("rendering the page"):
                 page = html.render(models, generated).encode("utf-8")
@@ -216,3 +285,6 @@ def report(
     for m in models:
         for w in m.out.get("warnings", []):
             print(f"warning: {m.name}: {w}", file=sys.stderr)
+        if m.beyond is not None:
+            for w in m.beyond.claim.get("warnings", []):
+                print(f"warning: {m.name}: {'--claim: ' if m.beyond.claim_given else ''}{w}", file=sys.stderr)

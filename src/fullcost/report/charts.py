@@ -166,8 +166,10 @@ def _svg_shape(s: Shape) -> str:
     if isinstance(s, Rect):
         stroke = f' stroke="{s.stroke}" stroke-width="{_n(s.sw)}"' if s.stroke else ""
         body = f'<title>{_e(s.tip)}</title>' if s.tip else ""
+        # an unfilled rectangle with a tooltip is a hover target: it must catch the pointer over its inside
+        hover = ' pointer-events="all"' if s.tip and s.fill == "none" else ""
         tag = (f'<rect x="{_n(s.x)}" y="{_n(s.y)}" width="{_n(max(s.w, 0.0))}" height="{_n(max(s.h, 0.0))}" '
-               f'fill="{s.fill}"{stroke}')
+               f'fill="{s.fill}"{stroke}{hover}')
         return f"{tag}>{body}</rect>" if body else f"{tag}/>"
     if isinstance(s, Line):
         dash = f' stroke-dasharray="{" ".join(_n(d) for d in s.dash)}"' if s.dash else ""
@@ -724,4 +726,432 @@ def comparison(outs: Sequence[dict[str, Any]], width: float = WIDE) -> Chart:
             c.add(Line(sx(v), y2 + 2, sx(v), y2 + bh - 2, INK if v > s["mean"] else "#ffffff", 1.2))
         c.add(Text(max(sx(s["p95"]), sx(s["mean"])) + 4, y2 + bh - 3, fmt.usd(s["mean"]), size - 1, weight="bold",
                    fill=TOTAL))
+    return c
+
+
+# --------------------------------------------------------------------------------------------- beyond the headline
+# The four analyses (claim, replication, export controls, trend) drawn from their JSON: positions and scales only.
+BAND = "#c6dcef"  # the model's 90% band in the trend
+FRONTIER = "#9a5410"  # frontier training runs (Epoch AI): line and words, 5.8:1 on white
+FRONTIER_BAND = "#f5dfc9"
+WITHOUT = "#2c7a7b"  # the counterfactual without export controls
+TOLERANCE = "#f7dcd9"  # the window around a claim within which a definition matches
+LEVEL_COLORS = {"weights": "#1f5a8c", "weights+code": "#3b7fb6", "weights+code+data": "#74a9d8"}
+LEVEL_NAMES = {"weights": "weights only", "weights+code": "weights + code",
+               "weights+code+data": "weights + code + data"}
+# the cost definitions a claim is checked against, where each one's figures are in the estimate's JSON
+DEFINITION_PATHS: dict[str, tuple[str, str]] = {
+    "final_run_rental": ("final_run", "rental_usd"),
+    "final_run_amortized": ("final_run", "amortized_usd"),
+    "final_run_straight_line": ("final_run", "amortized_straight_line_usd"),
+    "acquisition": ("final_run", "acquisition_usd"),
+    "development": ("development", "total_usd"),
+    "lab_annual": ("lab_annual", "total_usd"),
+}
+DEFINITION_NAMES = {
+    "final_run_rental": "final run, rental",
+    "final_run_amortized": "final run, amortized",
+    "final_run_straight_line": "final run, straight-line",
+    "acquisition": "buying the cluster",
+    "development": "development cost",
+    "lab_annual": "the lab, one year",
+}
+
+
+def _span(s: dict[str, Any]) -> str:
+    if s["p5"] == s["p95"]:
+        return fmt.usd(float(s["mean"]))
+    return f"mean {fmt.usd(float(s['mean']))}, 90% interval {fmt.usd(float(s['p5']))}–{fmt.usd(float(s['p95']))}"
+
+
+def definition_summary(out: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The estimate's summary of one cost definition a claim is checked against (None where it has none)."""
+    path = DEFINITION_PATHS.get(key)
+    if path is None:
+        return None
+    part = out.get(path[0])
+    s = part.get(path[1]) if isinstance(part, dict) else None
+    return s if isinstance(s, dict) and "mean" in s else None
+
+
+def decades(values: Sequence[float]) -> tuple[int, int]:
+    """The powers of ten just below the smallest positive value and just above the largest."""
+    pos = [v for v in values if v > 0 and math.isfinite(v)]
+    if not pos:
+        return 0, 1
+    a = math.floor(math.log10(min(pos)) + 1e-9)
+    b = math.ceil(math.log10(max(pos)) - 1e-9)
+    return a, max(b, a + 1)
+
+
+def log_range(values: Sequence[float], pad: float = 0.06, min_span: float = 0.6) -> tuple[float, float]:
+    """A log10 range around the positive values, padded, at least ``min_span`` decades wide."""
+    pos = [v for v in values if v > 0 and math.isfinite(v)]
+    if not pos:
+        return 0.0, 1.0
+    la, lb = math.log10(min(pos)), math.log10(max(pos))
+    if lb - la < min_span:
+        mid = (la + lb) / 2
+        la, lb = mid - min_span / 2, mid + min_span / 2
+    p = (lb - la) * pad
+    return la - p, lb + p
+
+
+def log_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
+    """Round values between 10**lo and 10**hi: powers of ten (every other one, if need be), or 1-2-5 steps
+    when the range is short."""
+    decades_in = list(range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1))
+    if len(decades_in) >= 2:
+        every = max(1, math.ceil(len(decades_in) / max(max_ticks, 2)))
+        return [10.0 ** k for k in decades_in[::every]]
+    out = [m * 10.0 ** k for k in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in (1.0, 2.0, 5.0)]
+    return [v for v in out if lo - 1e-9 <= math.log10(v) <= hi + 1e-9]
+
+
+def _log_axis_x(c: Chart, x0: float, x1: float, y0: float, y1: float, a: int, b: int, size: float,
+                max_labels: int) -> None:
+    every = max(1, math.ceil((b - a + 1) / max(max_labels, 1)))
+    for k in range(a, b + 1):
+        x = x0 + (k - a) / (b - a) * (x1 - x0)
+        c.add(Line(x, y0, x, y1, GRID, 1.0))
+        if (k - a) % every:
+            continue
+        label = fmt.usd(10.0 ** k)
+        half = text_width(label, size) / 2
+        c.add(Text(min(max(x, half + 2), c.width - half - 2), y1 + size + 4, label, size, "middle", fill=MUTED))
+
+
+def _interval_bar(c: Chart, sx: Callable[[float], float], y: float, bh: float, s: dict[str, Any], color: str,
+                  tip: str, stroke: str | None = None, sw: float = 0.0) -> None:
+    """A bar to the mean with a whisker over the 90% interval (white where it crosses the bar)."""
+    mean, p5, p95 = float(s["mean"]), float(s["p5"]), float(s["p95"])
+    c.add(Rect(sx(0), y, max(sx(mean) - sx(0), 0.8), bh, color, stroke, sw, tip))
+    if p5 == p95:
+        return
+    yc = y + bh / 2
+    c.add(Line(sx(p5), yc, sx(p95), yc, INK, 1.2))
+    if p5 < mean:
+        c.add(Line(sx(p5), yc, sx(min(mean, p95)), yc, "#ffffff", 1.2))
+    for v in (p5, p95):
+        c.add(Line(sx(v), y + 2, sx(v), y + bh - 2, INK if v > mean else "#ffffff", 1.2))
+
+
+def _plate(c: Chart, x: float, y: float, s: str, size: float, bold: bool = False) -> None:
+    """A white plate under a left-aligned label at (x, y), so lines drawn across it do not cross its words."""
+    c.add(Rect(x - 2, y - size, text_width(s, size, bold) + 4, size * 1.3, "#ffffff"))
+
+
+def _top_label(c: Chart, x: float, y: float, s: str, size: float, weight: str = "normal", fill: str = INK) -> None:
+    """A label centred over ``x``, kept inside the chart."""
+    half = text_width(s, size, weight == "bold") / 2
+    c.add(Text(min(max(x, half + 4), c.width - half - 4), y, s, size, "middle", weight, fill))
+
+
+# --------------------------------------------------------------------------------------------- where a claim falls
+def claim_chart(cl: dict[str, Any], out: dict[str, Any], width: float = WIDE) -> Chart:
+    """Each cost definition's 90% interval on a log scale, the claim and its matching window across them."""
+    narrow = width < 500
+    size = 11.0 if narrow else 12.5
+    claim = float(cl["claim_usd"])
+    tol = float(cl["tolerance"])
+    prob = {str(m["definition"]): float(m["probability"]) for m in cl["matches"]}
+    rows = [(k, DEFINITION_NAMES[k], s, prob[k]) for k in DEFINITION_PATHS
+            if k in prob and (s := definition_summary(out, k)) is not None]
+    row = 44.0 if narrow else 30.0
+    top, bottom = 44.0, 30.0
+    height = top + max(len(rows), 1) * row + bottom
+    label_w = 0.0 if narrow else 214.0
+    prob_w = 52.0
+    x0 = 12.0 if narrow else label_w + 16
+    x1 = width - prob_w - 12
+    lo_w, hi_w = claim / (1 + tol), claim * (1 + tol)  # the window the analysis counts as a match
+    a, b = decades([lo_w, hi_w, *(float(s[q]) for _, _, s, _ in rows for q in ("p5", "p95", "mean"))])
+
+    def sx(v: float) -> float:
+        v = max(v, 10.0 ** a)
+        return x0 + (math.log10(v) - a) / (b - a) * (x1 - x0)
+
+    title = f"{_name(out)}: where {fmt.usd(claim)} falls"
+    desc = (f"The claim {fmt.usd(claim)} against each cost definition's 90% interval, on a log scale; a "
+            f"definition matches when it lies within {tol:.0%} of the claim. "
+            + "; ".join(f"{lab}: {_span(s)}, matched with probability {fmt.pct(p)}" for _, lab, s, p in rows) + ".")
+    c = Chart("claim", title, desc, width, height)
+    plot_bottom = top + len(rows) * row
+    _log_axis_x(c, x0, x1, top, plot_bottom, a, b, size - 1, 4 if narrow else 9)
+    c.add(Rect(sx(lo_w), top, sx(hi_w) - sx(lo_w), plot_bottom - top, TOLERANCE))
+    cx = sx(claim)
+    c.add(Line(cx, top - 16, cx, plot_bottom, ACCENT, 2.0))
+    _top_label(c, cx, top - 20, f"claim {fmt.usd(claim)}", size, "bold", ACCENT)
+    c.add(Text(width - 8, top - 8, "match", size - 1, "end", fill=MUTED))
+    best = cl.get("best")
+    bh = 10.0
+    for i, (key, label, s, p) in enumerate(rows):
+        yc = top + i * row + (row * 0.66 if narrow else row / 2)
+        mean, p5, p95 = float(s["mean"]), float(s["p5"]), float(s["p95"])
+        color = HIGH if key == best else LOW
+        tip = f"{label}: {_span(s)}; the claim matches it with probability {fmt.pct(p)}"
+        c.add(Rect(sx(p5), yc - bh / 2, max(sx(p95) - sx(p5), 3.0), bh, color, None, 0.0, tip))
+        c.add(Line(sx(mean), yc - bh / 2 - 3, sx(mean), yc + bh / 2 + 3, INK, 2.0))
+        bold = "bold" if key == best else "normal"
+        if narrow:  # a header line over the row: the definition, and at the right the probability
+            ly = yc - bh / 2 - 6
+            words = _fit(label, x1 - x0 - 8, size)
+            _plate(c, x0, ly, words, size, key == best)
+            c.add(Text(x0, ly, words, size, weight=bold))
+            c.add(Text(width - 8, ly, fmt.pct(p), size, "end", bold, INK if p > 0 else MUTED))
+        else:
+            c.add(Text(label_w, yc + size * 0.35, _fit(label, label_w, size), size, "end", bold))
+            c.add(Text(width - 8, yc + size * 0.35, fmt.pct(p), size, "end", bold, INK if p > 0 else MUTED))
+    return c
+
+
+# --------------------------------------------------------------------------------------------- replication
+def replication(rep: dict[str, Any], name: str, width: float = WIDE) -> Chart:
+    """What a third party would spend, by what was released, beside the original development cost."""
+    narrow = width < 500
+    size = 11.0 if narrow else 12.5
+    released = rep.get("released")
+    rows: list[tuple[str, str, dict[str, Any], str]] = [
+        ("original", "original development cost", rep["original_development_usd"], TOTAL)]
+    rows += [(str(lv["openness"]), LEVEL_NAMES.get(str(lv["openness"]), str(lv["openness"])), lv["usd"],
+              LEVEL_COLORS.get(str(lv["openness"]), HIGH)) for lv in rep["levels"]]
+    floor = float(rep["final_run_rental_usd"]["mean"])
+    row = 58.0 if narrow else 46.0
+    top, bottom = 36.0, 30.0
+    height = top + len(rows) * row + bottom
+    label_w = 0.0 if narrow else 200.0
+    x0 = 14.0 if narrow else label_w + 16
+    x1 = width - (62.0 if narrow else 80.0)
+    vmax = nice_max(max(max(float(s["p95"]), float(s["mean"])) for _, _, s, _ in rows))
+
+    def sx(v: float) -> float:
+        return x0 + v / vmax * (x1 - x0)
+
+    title = f"{name}: what it would cost to replicate"
+    desc = ("Replication cost by what the developer released, beside the original development cost (bars to the "
+            "mean, whiskers over the 90% interval): "
+            + "; ".join(f"{lab}{' (released)' if k == released else ''}: {_span(s)}" for k, lab, s, _ in rows)
+            + f". No replication costs less than the final run at rental rates, {fmt.usd(floor)}.")
+    c = Chart("replication", title, desc, width, height)
+    plot_bottom = top + len(rows) * row
+    _x_axis(c, x0, x1, top, plot_bottom, 0.0, vmax, size - 1, target=4 if narrow else 6)
+    fx = sx(floor)
+    c.add(Line(fx, top - 10, fx, plot_bottom, ACCENT, 1.4, (4.0, 3.0)))
+    words = f"final run at rental {fmt.usd(floor)}"
+    if fx + 4 + text_width(words, size - 1) < width - 4:
+        c.add(Text(fx + 4, top - 14, words, size - 1, fill=ACCENT))
+    else:
+        c.add(Text(fx - 4, top - 14, words, size - 1, "end", fill=ACCENT))
+    bh = 14.0 if narrow else 18.0
+    for i, (key, label, s, color) in enumerate(rows):
+        mine = key == released
+        y = top + i * row + (row - bh - 6 if narrow else (row - bh) / 2)
+        bold = "bold" if mine or key == "original" else "normal"
+        if narrow:
+            words = label + (" · released" if mine else "")
+            _plate(c, x0, y - 6, words, size, bold == "bold")
+            c.add(Text(x0, y - 6, words, size, weight=bold))
+        elif mine:
+            c.add(Text(label_w, y + bh / 2 - 2, label, size, "end", "bold"))
+            c.add(Text(label_w, y + bh / 2 + size - 1, "what was released", size - 1.5, "end", "bold", ACCENT))
+        else:
+            c.add(Text(label_w, y + bh / 2 + size * 0.35, label, size, "end", bold))
+        _interval_bar(c, sx, y, bh, s, color, f"{label}: {_span(s)}", INK if mine else None, 2.0 if mine else 0.0)
+        vx = max(sx(float(s["p95"])), sx(float(s["mean"]))) + 5
+        c.add(Text(vx, y + bh / 2 + size * 0.35, fmt.usd(float(s["mean"])), size - 0.5, weight="bold",
+                   fill=TOTAL if key == "original" else INK))
+    return c
+
+
+# --------------------------------------------------------------------------------------------- export controls
+def premium(name: str, with_s: dict[str, Any], without_s: dict[str, Any], without_name: str, difference: float,
+            width: float = WIDE) -> Chart:
+    """The development cost with and without export controls, and the difference of their means."""
+    narrow = width < 500
+    size = 11.0 if narrow else 12.5
+    rows = [("with export controls", with_s, TOTAL), (f"without ({without_name})", without_s, WITHOUT)]
+    row = 54.0 if narrow else 40.0
+    top, gap, bottom = 12.0, 40.0, 30.0
+    height = top + len(rows) * row + gap + bottom
+    label_w = 0.0 if narrow else 250.0
+    x0 = 14.0 if narrow else label_w + 16
+    x1 = width - (62.0 if narrow else 80.0)
+    vmax = nice_max(max(max(float(s["p95"]), float(s["mean"])) for _, s, _ in rows))
+
+    def sx(v: float) -> float:
+        return x0 + v / vmax * (x1 - x0)
+
+    title = f"{name}: the export-control premium"
+    desc = (f"Development cost with export controls, {_span(with_s)}; without them ({without_name}), "
+            f"{_span(without_s)}. The premium, the difference of the means, is {_signed(difference)}.")
+    c = Chart("premium", title, desc, width, height)
+    plot_bottom = top + len(rows) * row + gap
+    _x_axis(c, x0, x1, top, plot_bottom, 0.0, vmax, size - 1, target=4 if narrow else 6)
+    bh = 14.0 if narrow else 18.0
+    means = []
+    for i, (label, s, color) in enumerate(rows):
+        y = top + i * row + (row - bh - 6 if narrow else (row - bh) / 2)
+        if narrow:
+            words = _fit(label, width - x0 - 4, size)
+            _plate(c, x0, y - 6, words, size, i == 0)
+            c.add(Text(x0, y - 6, words, size, weight="bold" if i == 0 else "normal"))
+        else:
+            c.add(Text(label_w, y + bh / 2 + size * 0.35, _fit(label, label_w, size), size, "end",
+                       "bold" if i == 0 else "normal"))
+        _interval_bar(c, sx, y, bh, s, color, f"{label}: {_span(s)}")
+        c.add(Text(max(sx(float(s["p95"])), sx(float(s["mean"]))) + 5, y + bh / 2 + size * 0.35,
+                   fmt.usd(float(s["mean"])), size - 0.5, weight="bold", fill=color))
+        means.append((sx(float(s["mean"])), y + bh))
+    yb = top + len(rows) * row + gap / 2
+    (xa, _), (xb, _) = means
+    for x, y in means:
+        c.add(Line(x, y, x, yb + 5, MUTED, 0.8, (2.0, 2.0)))
+    c.add(Line(min(xa, xb), yb, max(xa, xb), yb, ACCENT, 2.0))
+    for x in (xa, xb):
+        c.add(Line(x, yb - 5, x, yb + 5, ACCENT, 2.0))
+    words = f"premium {_signed(difference)}"
+    right = max(xa, xb) + 6
+    if right + text_width(words, size, True) < width - 4:
+        c.add(Text(right, yb + size * 0.35, words, size, weight="bold", fill=ACCENT))
+    else:
+        c.add(Text(min(xa, xb) - 6, yb + size * 0.35, words, size, "end", "bold", ACCENT))
+    return c
+
+
+# --------------------------------------------------------------------------------------------- the trend, a fan chart
+def trend_fan(tr: dict[str, Any], name: str, width: float = WIDE) -> Chart:
+    """The cost of the same capability by year as a fan (90% band and median) on a log scale, with the
+    frontier's band, the threshold and the year the median crosses it."""
+    narrow = width < 500
+    size = 11.0 if narrow else 12.5
+    years = [int(r["year"]) for r in tr["years"]]
+    model = [r["usd"] for r in tr["years"]]
+    front = [r["usd"] for r in (tr.get("frontier") or [])][:len(years)]
+    below = float(tr["below_usd"])
+    cross = tr.get("year_p50")
+    legend = [(BAND, HIGH, "this model: median, 90% band"),
+              (FRONTIER_BAND, FRONTIER, "frontier training run (Epoch AI)")] if front else \
+        [(BAND, HIGH, "this model: median, 90% band")]
+    legend.append(("", INK, f"threshold {fmt.usd(below)}"))
+    lead = size + 8
+    legend_rows = len(legend) if narrow else 1
+    top = 10 + legend_rows * lead + 24
+    plot_h = 250.0 if narrow else 290.0
+    bottom = 34.0
+    height = top + plot_h + bottom
+    plot_bottom = top + plot_h
+    ya, yb = log_range([below, *(float(s[q]) for s in model + front for q in ("p5", "p95"))])
+    yticks = log_ticks(ya, yb, int(plot_h // (size * 2.2)))
+    x0 = 14 + max([text_width(fmt.usd(v), size - 1) for v in yticks] or [0.0]) + 8
+    x1 = width - (16.0 if narrow else 118.0)
+    n = len(years)
+
+    def sx(i: int) -> float:
+        return (x0 + x1) / 2 if n <= 1 else x0 + i / (n - 1) * (x1 - x0)
+
+    def sy(v: float) -> float:
+        v = max(float(v), 10.0 ** ya)
+        return plot_bottom - (math.log10(v) - ya) / (yb - ya) * plot_h
+
+    y_first, y_last = years[0], years[-1]
+    last, first = model[-1], model[0]
+    if cross is None:
+        crossing = f"in most simulations it never falls below {fmt.usd(below)}"
+    else:
+        crossing = f"the median falls below {fmt.usd(below)} in {cross}"
+    title = f"{name}: where costs are heading"
+    desc = (f"Fan chart on a log scale: the development cost of a model of the same capability, {y_first} to "
+            f"{y_last}. Median {fmt.usd(float(first['p50']))} in {y_first}, {fmt.usd(float(last['p50']))} in "
+            f"{y_last} (90% band {fmt.usd(float(last['p5']))}–{fmt.usd(float(last['p95']))}); {crossing}.")
+    if front:
+        desc += (f" Frontier training runs (Epoch AI), median: {fmt.usd(float(front[0]['p50']))} in {y_first}, "
+                 f"{fmt.usd(float(front[-1]['p50']))} in {years[len(front) - 1]}.")
+    c = Chart("trend", title, desc, width, height)
+
+    # legend
+    lx, ly = 8.0, 10 + size
+    for fill, stroke, words in legend:
+        if fill:
+            c.add(Rect(lx, ly - size + 1, 22, size, fill))
+            c.add(Line(lx, ly - size / 2 + 1, lx + 22, ly - size / 2 + 1, stroke, 2.2))
+        else:
+            c.add(Line(lx, ly - size / 2 + 1, lx + 22, ly - size / 2 + 1, stroke, 1.4, (5.0, 3.0)))
+        c.add(Text(lx + 28, ly, words, size - 1, fill=INK))
+        if narrow:
+            ly += lead
+        else:
+            lx += 28 + text_width(words, size - 1) + 22
+
+    # axes: decades up the side, years along the bottom
+    for v in yticks:
+        y = sy(v)
+        c.add(Line(x0, y, x1, y, GRID, 1.0))
+        c.add(Text(x0 - 6, y + (size - 1) * 0.35, fmt.usd(v), size - 1, "end", fill=MUTED))
+    per = (x1 - x0) / max(n - 1, 1)
+    step = max(1, math.ceil((text_width("2030", size - 1) + 10) / per))
+    for i, yr in enumerate(years):
+        if i % step == 0 or (i == n - 1 and (n - 1) % step >= step / 2):
+            c.add(Line(sx(i), plot_bottom, sx(i), plot_bottom + 4, MUTED, 1.0))
+            c.add(Text(sx(i), plot_bottom + size + 6, str(yr), size - 1, "middle", fill=MUTED))
+    c.add(Line(x0, plot_bottom, x1, plot_bottom, MUTED, 1.0))
+
+    def fan(rows: Sequence[dict[str, Any]], fill: str, stroke: str) -> None:
+        upper = [(sx(i), sy(s["p95"])) for i, s in enumerate(rows)]
+        lower = [(sx(i), sy(s["p5"])) for i, s in enumerate(rows)]
+        if len(rows) == 1:  # one year: a short band, not a line
+            upper = [(upper[0][0] - 6, upper[0][1]), (upper[0][0] + 6, upper[0][1])]
+            lower = [(lower[0][0] - 6, lower[0][1]), (lower[0][0] + 6, lower[0][1])]
+        c.add(Poly(tuple(upper + lower[::-1]), fill))
+        mid = [(sx(i), sy(s["p50"])) for i, s in enumerate(rows)]
+        if len(mid) == 1:
+            mid = [(mid[0][0] - 6, mid[0][1]), (mid[0][0] + 6, mid[0][1])]
+        c.add(Poly(tuple(mid), None, stroke, 2.2))
+
+    if front:
+        fan(front, FRONTIER_BAND, FRONTIER)
+    fan(model, BAND, HIGH)
+    ty = sy(below)
+    c.add(Line(x0, ty, x1, ty, INK, 1.4, (6.0, 3.0)))
+
+    # the year the median crosses, or words saying it does not
+    if cross is not None and y_first <= int(cross) <= y_last:
+        cx = sx(years.index(int(cross)))
+        c.add(Line(cx, top - 6, cx, plot_bottom, TOTAL, 1.2, (3.0, 3.0)))
+        c.add(Poly(((cx, ty - 5), (cx + 5, ty), (cx, ty + 5), (cx - 5, ty)), TOTAL, "#ffffff", 1.0))
+        if int(cross) == y_first:
+            c.add(Text(cx + 6, top - 10, f"the median is below {fmt.usd(below)} already in {cross}", size - 0.5,
+                       "start", "bold", TOTAL))
+        else:
+            _top_label(c, cx, top - 10, f"median below {fmt.usd(below)} in {cross}", size - 0.5, "bold", TOTAL)
+    elif cross is not None:
+        c.add(Text(x1, top - 10, f"median below {fmt.usd(below)} in {cross}, after {y_last}", size - 0.5, "end",
+                   "bold", TOTAL))
+    else:
+        c.add(Text(x1, top - 10, f"the median never falls below {fmt.usd(below)}", size - 0.5, "end", "bold",
+                   TOTAL))
+
+    # the lines' values at the right end (wide only: the legend names them on a phone)
+    if not narrow:
+        ends = [(sy(float(last["p50"])), f"median {fmt.usd(float(last['p50']))}", HIGH)]
+        if front:
+            ends.append((sy(float(front[-1]["p50"])), f"frontier {fmt.usd(float(front[-1]['p50']))}", FRONTIER))
+        ends.append((ty, f"threshold {fmt.usd(below)}", INK))
+        ends.sort()
+        ys = spread([y for y, _, _ in ends], size + 3, top + size, plot_bottom)
+        for (_, words, col), y in zip(ends, ys, strict=True):
+            c.add(Text(x1 + 8, y + (size - 1) * 0.35, _fit(words, width - x1 - 10, size - 1), size - 1,
+                       weight="bold", fill=col))
+
+    # a hover target per year with the year's figures
+    prob = tr.get("probability_by_year") or {}
+    for i, yr in enumerate(years):
+        s = model[i]
+        tip = (f"{yr}: median {fmt.usd(float(s['p50']))}, 90% band {fmt.usd(float(s['p5']))}–"
+               f"{fmt.usd(float(s['p95']))}")
+        if str(yr) in prob:
+            tip += f"; below {fmt.usd(below)} with probability {fmt.pct(float(prob[str(yr)]))}"
+        if i < len(front):
+            tip += f"; frontier median {fmt.usd(float(front[i]['p50']))}"
+        left, right = (max(sx(i) - per / 2, x0), min(sx(i) + per / 2, x1)) if n > 1 else (x0, x1)
+        c.add(Rect(left, top, right - left, plot_h, "none", None, 0.0, tip))
     return c

@@ -1,8 +1,11 @@
 """The HTML report: one self-contained page (styles, script, charts and data inline; nothing fetched).
 
 Every figure in the text comes from the estimate's JSON and is tagged ``data-fig="path.in.the.json"`` with
-its format, so a test can check the page against ``fullcost estimate --format json``. Sections a scenario
-lacks (the lab, the financial statements, uncertainty) are replaced by a line saying what is missing.
+its format, so a test can check the page against ``fullcost estimate --format json``. Figures from the
+analyses beyond the headline carry ``data-src`` as well: ``claim`` (``fullcost claim --format json``),
+``replicate``, ``trend``, and ``export_controls`` (the ``unrestricted`` variant's estimate and the difference
+of the means). Sections a scenario lacks (the lab, the financial statements, uncertainty) are replaced by a
+line saying what is missing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ if TYPE_CHECKING:
     from fullcost.estimate import Estimate
 
 FORMATS: dict[str, Callable[[float], str]] = {"usd": fmt.usd, "pct": fmt.pct, "num": fmt.num,
-                                              "int": lambda v: f"{v:,.0f}"}
+                                              "int": lambda v: f"{v:,.0f}", "year": lambda v: f"{v:.0f}",
+                                              "oom": lambda v: f"{v:.2f}"}
 
 # The financial statements: (key, title, keys a statements JSON may use for it)
 STATEMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -34,6 +38,53 @@ STATEMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("adjusted_ebitda", "Adjusted EBITDA reconciliation",
      ("adjusted_ebitda", "adjusted_ebitda_reconciliation", "ebitda", "non_gaap", "reconciliation")),
 )
+
+
+@dataclass
+class ExportPremium:
+    """The export-control premium: the scenario against its ``unrestricted`` variant, or why there is none."""
+
+    applies: bool
+    reason: str = ""  # why the premium is not shown
+    missing: bool = False  # the scenario works under controls but lacks what the premium needs
+    variant: str = ""  # the variant's name, e.g. deepseek-v3@unrestricted
+    description: str = ""
+    unrestricted: dict[str, Any] | None = None  # the variant's estimate JSON, same samples and seed
+    difference_of_means_usd: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"applies": self.applies, "reason": self.reason or None, "variant": self.variant or None,
+                "description": self.description or None, "unrestricted": self.unrestricted,
+                "difference_of_means_usd": self.difference_of_means_usd}
+
+
+def export_premium(out: dict[str, Any], variant: str, description: str, unrestricted: dict[str, Any]
+                   ) -> ExportPremium:
+    """The premium from the two runs' JSON.
+
+    The one subtraction in the report: the runs are summarized separately, so the difference of their mean
+    development costs is all that can be shown here; an interval of the difference needs the sample-wise
+    difference, which belongs in ``analysis/``.
+    """
+    diff = float(out["development"]["total_usd"]["mean"]) - float(unrestricted["development"]["total_usd"]["mean"])
+    return ExportPremium(True, variant=variant, description=description, unrestricted=unrestricted,
+                         difference_of_means_usd=diff)
+
+
+@dataclass
+class Beyond:
+    """Beyond the headline, for one model: the outputs of ``fullcost.analysis`` (claim, replicate, trend) and
+    the export-control premium, computed by the caller on the same estimate (the report only lays them out)."""
+
+    claim: dict[str, Any]  # analysis.claim.check
+    claim_given: bool  # True: a figure given with --claim; False: the headline checked as a claim
+    replicate: dict[str, Any]  # analysis.replicate.public(replicate(...))
+    trend: dict[str, Any]  # analysis.trend.trend
+    export: ExportPremium
+
+    def as_json(self) -> dict[str, Any]:
+        return {"claim": self.claim, "claim_given": self.claim_given, "replicate": self.replicate,
+                "trend": self.trend, "export_controls": self.export.as_json()}
 
 
 @dataclass
@@ -51,6 +102,7 @@ class ModelReport:
     statements: dict[str, Any] | None = None
     statements_note: str = ""
     missing: list[str] = field(default_factory=list)
+    beyond: Beyond | None = None
 
     @property
     def name(self) -> str:
@@ -71,7 +123,7 @@ class ModelReport:
 
 
 def model_report(est: Estimate, out: dict[str, Any], statements: dict[str, Any] | None = None,
-                 statements_note: str = "") -> ModelReport:
+                 statements_note: str = "", beyond: Beyond | None = None) -> ModelReport:
     """Everything the renderers need for one model; bins the total for the histogram (no samples kept)."""
     sc = est.doc.scenario
     title = sc.title or sc.name
@@ -81,7 +133,7 @@ def model_report(est: Estimate, out: dict[str, Any], statements: dict[str, Any] 
     m = ModelReport(out, title, sc.developer, sc.released.isoformat() if sc.released else None, sc.description,
                     charts.histogram(est.development_total), items, list(sc.notes), statements,
                     statements_note or "no statements were given (pass --statements FILE, the JSON of the "
-                                        "lab's books)")
+                                        "lab's books)", beyond=beyond)
     if out.get("lab_annual") is None:
         m.missing.append("The lab's annual cost: the scenario has no lab or fleet section.")
     if statements is None:
@@ -91,6 +143,8 @@ def model_report(est: Estimate, out: dict[str, Any], statements: dict[str, Any] 
         m.missing += [f"{title_}: not in the statements given." for key, title_, _ in STATEMENTS if key not in have]
     if not out.get("sensitivity"):
         m.missing.append("Sensitivity: every input is a single value, so there is nothing to rank.")
+    if beyond is not None and beyond.export.missing:
+        m.missing.append(f"The export-control premium: {beyond.export.reason}")
     m.missing += [f"The source of {p}." for p in problems(items)]
     m.missing += [f"Warning: {w}" for w in out.get("warnings", [])]
     return m
@@ -101,19 +155,21 @@ def e(s: Any) -> str:
     return escape(str(s), quote=True)
 
 
-def fig(path: str, value: float, kind: str = "usd") -> str:
-    """A number from the JSON, tagged with where it comes from so tests can check it."""
-    return f'<span data-fig="{e(path)}" data-fmt="{kind}">{e(FORMATS[kind](value))}</span>'
+def fig(path: str, value: float, kind: str = "usd", src: str = "") -> str:
+    """A number from the JSON, tagged with where it comes from so tests can check it (``src``: which JSON,
+    when not the estimate's)."""
+    where = f' data-src="{e(src)}"' if src else ""
+    return f'<span data-fig="{e(path)}" data-fmt="{kind}"{where}>{e(FORMATS[kind](value))}</span>'
 
 
-def interval(path: str, s: dict[str, float], kind: str = "usd") -> str:
-    return f"{fig(path + '.p5', s['p5'], kind)}–{fig(path + '.p95', s['p95'], kind)}"
+def interval(path: str, s: dict[str, float], kind: str = "usd", src: str = "") -> str:
+    return f"{fig(path + '.p5', s['p5'], kind, src)}–{fig(path + '.p95', s['p95'], kind, src)}"
 
 
-def mean_and_interval(path: str, s: dict[str, float], kind: str = "usd") -> tuple[str, str]:
+def mean_and_interval(path: str, s: dict[str, float], kind: str = "usd", src: str = "") -> tuple[str, str]:
     if s["p5"] == s["p95"]:
-        return fig(path + ".mean", s["mean"], kind), ""
-    return fig(path + ".mean", s["mean"], kind), interval(path, s, kind)
+        return fig(path + ".mean", s["mean"], kind, src), ""
+    return fig(path + ".mean", s["mean"], kind, src), interval(path, s, kind, src)
 
 
 def _asset(name: str) -> str:
@@ -293,6 +349,11 @@ def items_table(m: ModelReport) -> str:
                    ("90% interval", True)), body, cap, cls="stack")
 
 
+def _mfu(v: float | None) -> str:
+    """The implied MFU, or why there is none (a scenario without a pre-training phase, e.g. a fine-tune)."""
+    return "n/a (no pre-training phase)" if v is None else fig("final_run.implied_mfu", v, "pct")
+
+
 def final_run_table(m: ModelReport) -> str:
     fr = m.out["final_run"]
     body = [
@@ -301,7 +362,7 @@ def final_run_table(m: ModelReport) -> str:
         f"<tr><td>GPU-hours</td><td class=n>{fig('final_run.gpu_hours', fr['gpu_hours'], 'num')}</td><td></td></tr>",
         f"<tr><td>training compute, 6·N·D (FLOP)</td><td class=n>{e(fmt.sci(fr['flops']))}</td><td></td></tr>",
         f"<tr><td>implied MFU ({e(fr['precision'].upper())} peak)</td>"
-        f"<td class=n>{fig('final_run.implied_mfu', fr['implied_mfu'], 'pct')}</td><td></td></tr>",
+        f"<td class=n>{_mfu(fr['implied_mfu'])}</td><td></td></tr>",
         f"<tr><td>wall-clock days</td><td class=n>{float(fr['days']):.1f}</td><td></td></tr>",
     ]
     for key, label in (("energy_kwh", "energy (kWh)"), ("rental_usd", "rental: the headline's basis"),
@@ -332,6 +393,205 @@ def lab_section(m: ModelReport) -> str:
     return ("<p>Running the whole lab for a year: every person full time, the whole fleet, overhead.</p>"
             + _table((("item", False), ("category", False), ("mean", True), ("90% interval", True)), body,
                      "The lab's annual cost", cls="stack"))
+
+
+# --------------------------------------------------------------------------------------------- beyond the headline
+def _na(what: str) -> str:
+    return f'<p class="na"><strong>Does not apply:</strong> {what}</p>'
+
+
+def claim_check_section(m: ModelReport, b: Beyond, fid: str) -> str:
+    """The headline (or a figure given with --claim) checked as a claim: ``fullcost claim``, laid out."""
+    cl, o, src = b.claim, m.out, "claim"
+    h = o["headline"]
+    figure = f"<b>{fig('claim_usd', cl['claim_usd'], src=src)}</b>"
+    if b.claim_given:
+        intro = (f"The figure given with <code>--claim</code>, {figure}, checked against each way of counting the "
+                 f"cost (the headline is {fig('headline.usd', h['usd'])}).")
+    elif h["basis"] == "quoted":
+        intro = f"The headline, {figure}, checked as a claim: which cost does it describe, and what does it leave out?"
+    else:
+        intro = (f"The headline, {figure}, checked as a claim. The developer quoted no price: the headline is "
+                 "fullcost's market-rate figure for the final run, so it matches that by construction.")
+    out = [f"<p>{intro}</p>"]
+    pos = {str(x["definition"]): i for i, x in enumerate(cl["matches"])}
+    best = cl.get("best")
+    tol = f"{float(cl['tolerance']):.0%}" if round(float(cl["tolerance"]) * 100, 9).is_integer() \
+        else fmt.pct(float(cl["tolerance"]))
+    if best is None:
+        verdict = (f"It matches none of the cost definitions: in no simulation does one lie within {e(tol)} of "
+                   "it.")
+    else:
+        i = pos[str(best)]
+        mt = cl["matches"][i]
+        verdict = (f"It matches <b>{e(mt['label'])}</b> (probability "
+                   f"{fig(f'matches.{i}.probability', mt['probability'], 'pct', src)}).")
+        also = [cl["matches"][pos[str(k)]] for k in cl.get("also_matches") or [] if str(k) in pos]
+        if also:
+            verdict += " It fits " + " and ".join(e(x["label"]) for x in also) + " about as well."
+    cov = cl["coverage"]
+    rng = f" (90% interval {interval('coverage', cov, 'pct', src)})" if cov["p5"] != cov["p95"] else ""
+    verdict += f" It is {fig('coverage.p50', cov['p50'], 'pct', src)} of the development cost{rng}."
+    out.append(f'<p class="verdict">{verdict}</p>')
+    if cl["excluded"]:
+        parts = [f"{e(x['name'])} (~{fig(f'excluded.{i}.usd.mean', x['usd']['mean'], src=src)})"
+                 for i, x in enumerate(cl["excluded"])]
+        out.append(f"<p>It excludes {', '.join(parts)}: see <a href=\"#{m.slug}-footnotes\">the footnotes</a>.</p>")
+    mfu = cl.get("implied_mfu")
+    if mfu is None:
+        out.append('<p class="mfu">The scenario has no pre-training phase: the MFU check does not apply.</p>')
+    else:
+        lo, hi = cl["mfu_range"]
+        ok = bool(cl["mfu_plausible"])
+        where = "within" if ok else "<strong>outside</strong>"
+        out.append(f'<p class="mfu{"" if ok else " flag"}">Physics: the scenario\'s pre-training GPU-hours for its '
+                   f"6·N·D training FLOPs imply {fig('implied_mfu', mfu, 'pct', src)} MFU of the "
+                   f"{e(str(cl['precision']).upper())} peak, {where} what large runs achieve "
+                   f"({fig('mfu_range.0', lo, 'pct', src)} to {fig('mfu_range.1', hi, 'pct', src)}).</p>")
+    for w in cl.get("warnings") or []:
+        out.append(f'<p class="note">{e(w)}</p>')
+    cap = (f"Each cost definition's 90% interval (bar) and mean (tick) on a log scale; the red line is the claim "
+           f"and the pink band the window within {e(tol)} of it. A definition matches in the simulations in "
+           "which its value falls in that window.")
+    out.append(_figure(fid, charts.claim_chart(cl, m.view), charts.claim_chart(cl, m.view, charts.NARROW), cap))
+    body = []
+    for i, x in enumerate(cl["matches"]):
+        key = str(x["definition"])
+        s = charts.definition_summary(o, key)
+        path = charts.DEFINITION_PATHS.get(key)
+        cost = rng_ = ""
+        if s is not None and path is not None:
+            cost, rng_ = mean_and_interval(".".join(path), s)
+        cls = ' class="best"' if key == best else ""
+        body.append(f"<tr{cls}><td>{e(x['label'])}</td><td class=n>{cost}</td><td class=n>{rng_}</td>"
+                    f"<td class=n>{fig(f'matches.{i}.probability', x['probability'], 'pct', src)}</td></tr>")
+    out.append(_table((("cost definition", False), ("mean", True), ("90% interval", True),
+                       ("probability it matches", True)), body,
+                      f"Each definition, and the probability the claim lies within {e(tol)} of it", cls="stack"))
+    return "".join(out)
+
+
+REPLICATION_STEPS = {"final_run": "final run, at rental rates"}
+
+
+def replication_section(m: ModelReport, b: Beyond, fid: str) -> str:
+    """What a third party would spend to reproduce the model, by openness: ``fullcost replicate``, laid out."""
+    r, src = b.replicate, "replicate"
+    released = r.get("released")
+    fr = r["final_run_rental_usd"]
+    out = [f"<p>What a third party would spend to reproduce {e(m.title)}: it rents the final run "
+           f"({fig('final_run_rental_usd.mean', fr['mean'], src=src)}) and redoes the part of the research "
+           "program and the staff work that what was released does not spare it. Each step's share is a sourced "
+           f"or reasoned assumption (see <a href=\"#{m.slug}-assumptions\">the assumptions</a>).</p>",
+           f'<p class="verdict">{e(r["note"])}</p>']
+    body = []
+    for i, lv in enumerate(r["levels"]):
+        name = charts.LEVEL_NAMES.get(str(lv["openness"]), str(lv["openness"]))
+        v, rng = mean_and_interval(f"levels.{i}.usd", lv["usd"], src=src)
+        mine = lv["openness"] == released
+        tag = ' <span class="tag">released</span>' if mine else ""
+        body.append(f'<tr{" class=best" if mine else ""}><td>{e(name)}{tag}</td><td class="n">{v}</td>'
+                    f'<td class="n">{rng}</td></tr>')
+    v, rng = mean_and_interval("original_development_usd", r["original_development_usd"], src=src)
+    body.append(f'<tr class="total"><td>original development cost</td><td class="n">{v}</td>'
+                f'<td class="n">{rng}</td></tr>')
+    cap = ("Replication cost by what was released (bars to the mean, whiskers over the 90% interval) beside the "
+           "original development cost. The dashed line is the final run at rental rates: no replication costs "
+           "less.")
+    out.append(_figure(fid, charts.replication(r, m.title), charts.replication(r, m.title, charts.NARROW), cap))
+    out.append(_table((("released", False), ("mean", True), ("90% interval", True)), body,
+                      "The cost of replicating it", cls="stack"))
+    steps = list(dict.fromkeys(str(p["step"]) for lv in r["levels"] for p in lv["parts"]))
+    rows_ = []
+    for st in steps:
+        cells = []
+        for i, lv in enumerate(r["levels"]):
+            j = next((k for k, p in enumerate(lv["parts"]) if p["step"] == st), None)
+            cells.append(fig(f"levels.{i}.parts.{j}.usd.mean", lv["parts"][j]["usd"]["mean"], src=src)
+                         if j is not None else "—")
+        label = REPLICATION_STEPS.get(st, charts.STEP_NAMES.get(st, st))
+        rows_.append(f"<tr><td>{e(label)}</td>" + "".join(f'<td class="n">{x}</td>' for x in cells) + "</tr>")
+    head = [("step (mean)", False), *((charts.LEVEL_NAMES.get(str(lv["openness"]), str(lv["openness"])), True)
+                                      for lv in r["levels"])]
+    out.append(_table(head, rows_, "What a replicator pays, step by step (means)", cls="stack"))
+    return "".join(out)
+
+
+def export_section(m: ModelReport, b: Beyond, fid: str) -> str:
+    """The export-control premium: the scenario against its ``unrestricted`` variant, or why it does not apply."""
+    x, src = b.export, "export_controls"
+    if not x.applies or x.unrestricted is None or x.difference_of_means_usd is None:
+        return _missing(e(x.reason)) if x.missing else _na(e(x.reason))
+    o, u = m.out, x.unrestricted
+    dev, udev = o["development"]["total_usd"], u["development"]["total_usd"]
+    diff = x.difference_of_means_usd
+    out = [f"<p>What working under chip export controls cost {e(m.title)}: this scenario against its "
+           f"<code>unrestricted</code> variant, <code>{e(x.variant)}</code>, run with the same "
+           f"{o['samples']:,} simulations and seed {o['seed']}.</p>"]
+    if x.description:
+        out.append(f'<p class="variant">{e(x.description)}</p>')
+    out.append(f'<p class="verdict">Development cost {fig("development.total_usd.mean", dev["mean"])} with the '
+               f'controls, {fig("unrestricted.development.total_usd.mean", udev["mean"], src=src)} without them: '
+               f'a premium of <b>{fig("difference_of_means_usd", diff, src=src)}</b> (the difference of the '
+               "means).</p>")
+    body = []
+    v, rng = mean_and_interval("development.total_usd", dev)
+    body.append(f'<tr><td>with export controls <span class="detail">{e(m.name)}</span></td><td class="n">{v}</td>'
+                f'<td class="n">{rng}</td></tr>')
+    v, rng = mean_and_interval("unrestricted.development.total_usd", udev, src=src)
+    body.append(f'<tr><td>without them <span class="detail">{e(x.variant)}</span></td><td class="n">{v}</td>'
+                f'<td class="n">{rng}</td></tr>')
+    body.append(f'<tr class="total"><td>the premium: difference of the means</td>'
+                f'<td class="n">{fig("difference_of_means_usd", diff, src=src)}</td><td class="n"></td></tr>')
+    out.append(_table((("development cost", False), ("mean", True), ("90% interval", True)), body,
+                      "With and without export controls", cls="stack"))
+    name = str(u.get("name") or x.variant)
+    cap = ("The development cost with and without export controls (bars to the mean, whiskers over each run's "
+           "90% interval). The premium is the difference of the two means; each run's interval is its own, not "
+           "an interval of the difference.")
+    out.append(_figure(fid, charts.premium(m.title, dev, udev, name, diff),
+                       charts.premium(m.title, dev, udev, name, diff, charts.NARROW), cap))
+    return "".join(out)
+
+
+def trend_section(m: ModelReport, b: Beyond, fid: str) -> str:
+    """Where costs are heading: ``fullcost trend`` as a fan chart and the probability by year."""
+    t, src = b.trend, "trend"
+    below = fig("below_usd", t["below_usd"], src=src)
+    d = t["decline_oom_per_year"]
+    rng = f"; 90% interval {interval('decline_oom_per_year', d, 'oom', src)}" if d["p5"] != d["p95"] else ""
+    out = [f"<p>The development cost of a model with the same capability, year by year from {e(t['base_year'])}. "
+           f"Its compute part ({fig('compute_part_usd.mean', t['compute_part_usd']['mean'], src=src)}, mean) gets "
+           f"cheaper by {fig('decline_oom_per_year.p50', d['p50'], 'oom', src)} orders of magnitude a year "
+           f"(median{rng}): hardware price-performance and algorithmic efficiency together. Staff, data and "
+           f"overhead ({fig('other_part_usd.mean', t['other_part_usd']['mean'], src=src)}) are held at today's "
+           "level: no sourced trend says how fast they fall.</p>"]
+    years = [str(r["year"]) for r in t["years"]]
+    prob = t["probability_by_year"]
+    last = years[-1]
+    by_last = (f" By {e(last)}, the probability that it is below {below} is "
+               f"{fig(f'probability_by_year.{last}', prob[last], 'pct', src)}.")
+    if t["year_p50"] is None:
+        verdict = (f"In most simulations it never falls below {below}: in "
+                   f"{fig('never_share', t['never_share'], 'pct', src)} of them it stays above for good." + by_last)
+    elif int(t["year_p50"]) <= int(t["base_year"]):
+        verdict = (f"In most simulations it is below {below} already in "
+                   f"<b>{fig('year_p50', t['year_p50'], 'year', src)}</b>." + by_last)
+    else:
+        verdict = (f"Half the simulations fall below {below} by <b>{fig('year_p50', t['year_p50'], 'year', src)}"
+                   "</b>." + by_last)
+    out.append(f'<p class="verdict">{verdict}</p>')
+    if t.get("frontier"):
+        out.append(f"<p>The second band goes the other way: {e(t['frontier_note'])}.</p>")
+    cap = ("A fan chart on a log scale: the shaded band holds 90% of the simulations each year, the line is the "
+           f"median; the dashed line is the threshold, {below}."
+           + (" The orange band is the cost of the most expensive frontier training run." if t.get("frontier") else ""))
+    out.append(_figure(fid, charts.trend_fan(t, m.title), charts.trend_fan(t, m.title, charts.NARROW), cap))
+    cells = "".join(f'<li><span class="y">{e(y)}</span> {fig(f"probability_by_year.{y}", prob[y], "pct", src)}</li>'
+                    for y in years)
+    out.append(f'<p class="by-year-h" id="{fid}-by-year">The probability that it costs less than {below}, by '
+               f'year</p><ol class="by-year" aria-labelledby="{fid}-by-year">{cells}</ol>')
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------------------------- statements
@@ -618,6 +878,16 @@ def model_section(m: ModelReport, level_title: bool, with_claim: bool = True) ->
     out.append(tornado_section(m, f"{s}-tornado"))
     out.append(f'<h2 id="{s}-footnotes">The footnotes: what the headline leaves out</h2>')
     out.append(footnotes(m))
+    if m.beyond is not None:
+        b = m.beyond
+        out.append(f'<h2 id="{s}-check">Check the claim</h2>')
+        out.append(claim_check_section(m, b, f"{s}-claim"))
+        out.append(f'<h2 id="{s}-replicate">Replicating it</h2>')
+        out.append(replication_section(m, b, f"{s}-replication"))
+        out.append(f'<h2 id="{s}-export-controls">The export-control premium</h2>')
+        out.append(export_section(m, b, f"{s}-premium"))
+        out.append(f'<h2 id="{s}-trend">Where costs are heading</h2>')
+        out.append(trend_section(m, b, f"{s}-trend-fan"))
     out.append(f'<h2 id="{s}-items">Every cost item</h2>')
     out.append(items_table(m))
     out.append(final_run_table(m))
@@ -670,7 +940,7 @@ def comparison_section(ms: Sequence[ModelReport]) -> str:
 
     row("headline", lambda m: fig("headline.usd", m.out["headline"]["usd"]))
     row("final-run GPU-hours", lambda m: fig("final_run.gpu_hours", m.out["final_run"]["gpu_hours"], "num"))
-    row("implied MFU", lambda m: fig("final_run.implied_mfu", m.out["final_run"]["implied_mfu"], "pct"))
+    row("implied MFU", lambda m: _mfu(m.out["final_run"]["implied_mfu"]))
     row("final run, amortized ownership", mi("final_run.amortized_usd", lambda o: o["final_run"]["amortized_usd"]))
     row("cluster acquisition", mi("final_run.acquisition_usd", lambda o: o["final_run"]["acquisition_usd"]))
     row("development cost", mi("development.total_usd", lambda o: o["development"]["total_usd"]))
@@ -710,7 +980,8 @@ def data_json(ms: Sequence[ModelReport], generated: str) -> dict[str, Any]:
         "fullcost": __version__,
         "generated": generated,
         "models": [{"estimate": m.out, "assumptions": [a.as_json() for a in m.assumptions],
-                    "statements": m.statements, "missing": m.missing} for m in ms],
+                    "statements": m.statements, "missing": m.missing,
+                    **(m.beyond.as_json() if m.beyond is not None else {})} for m in ms],
     }
 
 
@@ -731,10 +1002,12 @@ def render(ms: Sequence[ModelReport], generated: str) -> str:
         toc += [f'<a href="#{m.slug}">{e(m.title)}</a>' for m in ms]
     else:
         s = ms[0].slug
+        beyond = (("check", "Claim check"), ("replicate", "Replication"), ("export-controls", "Export controls"),
+                  ("trend", "Trend")) if ms[0].beyond is not None else ()
         toc += [f'<a href="#{s}-{a}">{b}</a>' for a, b in (
             ("iceberg-h", "Iceberg"), ("bridge", "Bridge"), ("uncertainty", "Uncertainty"),
-            ("drivers", "Drivers"), ("footnotes", "Footnotes"), ("items", "Cost items"), ("lab", "The lab"),
-            ("assumptions", "Assumptions"), ("about", "About"))]
+            ("drivers", "Drivers"), ("footnotes", "Footnotes"), *beyond, ("items", "Cost items"),
+            ("lab", "The lab"), ("assumptions", "Assumptions"), ("about", "About"))]
     toc.append("</nav>")
     head = ['<header class="masthead">', f'<p class="kicker">{e(kicker)}</p>', f"<h1>{e(title)}</h1>"]
     if not multi:
@@ -770,7 +1043,8 @@ def render(ms: Sequence[ModelReport], generated: str) -> str:
 
 
 def figures(ms: Sequence[ModelReport]) -> list[tuple[str, charts.Chart]]:
-    """Every chart of the report, named for files: ``deepseek-v3-iceberg`` and so on, plus ``comparison``."""
+    """Every chart of the report, named for files: ``deepseek-v3-iceberg`` and so on, plus ``comparison``;
+    with the analyses, ``-claim``, ``-replication``, ``-premium`` (where export controls apply) and ``-trend``."""
     out: list[tuple[str, charts.Chart]] = []
     if len(ms) > 1:
         out.append(("comparison", charts.comparison([m.view for m in ms])))
@@ -780,4 +1054,14 @@ def figures(ms: Sequence[ModelReport]) -> list[tuple[str, charts.Chart]]:
         out.append((f"{m.slug}-distribution", charts.distribution(m.view, m.hist)))
         if m.out.get("sensitivity"):
             out.append((f"{m.slug}-tornado", charts.tornado(m.view, m.labels)))
+        b = m.beyond
+        if b is not None:
+            out.append((f"{m.slug}-claim", charts.claim_chart(b.claim, m.view)))
+            out.append((f"{m.slug}-replication", charts.replication(b.replicate, m.title)))
+            x = b.export
+            if x.applies and x.unrestricted is not None and x.difference_of_means_usd is not None:
+                out.append((f"{m.slug}-premium", charts.premium(
+                    m.title, m.out["development"]["total_usd"], x.unrestricted["development"]["total_usd"],
+                    str(x.unrestricted.get("name") or x.variant), x.difference_of_means_usd)))
+            out.append((f"{m.slug}-trend", charts.trend_fan(b.trend, m.title)))
     return out

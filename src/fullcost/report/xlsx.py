@@ -1,4 +1,5 @@
-"""The workbook: assumptions, cost items, the bridge, the footnotes and the statements, for an analyst.
+"""The workbook: assumptions, cost items, the bridge, the footnotes, replication, the trend and the statements,
+for an analyst.
 
 Numbers are numbers (formatted as dollars, percentages or counts, never as text); every sheet has a header
 row that stays in view, filters, and widths that fit. The bridge's rows add up to its total row.
@@ -161,6 +162,41 @@ def workbook(ms: Sequence[ModelReport], generated: str) -> bytes:
         for r in m.out.get("sensitivity") or []:
             _row(ws, [m.name, r["input"], lab_.get(r["input"], r["input"]), r["text"], r["low_usd"], r["high_usd"],
                       r["swing_usd"], r["low_value"], r["high_value"]], {5: USD, 6: USD, 7: USD, 8: NUM, 9: NUM})
+    _filter(ws)
+
+    # -- replication by openness: each level's steps, then its total; the original development cost last
+    ws = _sheet(wb, "Replication", ["model", "released", "openness", "as released", "step", "mean", "p5", "p50",
+                                    "p95"], [16, 18, 20, 11, 30, 15, 15, 15, 15])
+    money = {6: USD, 7: USD, 8: USD, 9: USD}
+    for m in ms:
+        if m.beyond is None:
+            continue
+        rp = m.beyond.replicate
+        rel = rp.get("released")
+        for lv in rp["levels"]:
+            mine = lv["openness"] == rel
+            for part in lv["parts"]:
+                _row(ws, [m.name, rel, lv["openness"], mine, part["step"], *_summary_vals(part["usd"])], money)
+            _row(ws, [m.name, rel, lv["openness"], mine, "total", *_summary_vals(lv["usd"])], money, bold=True)
+        _row(ws, [m.name, rel, "original development", None, "total", *_summary_vals(rp["original_development_usd"])],
+             money, bold=True)
+    _filter(ws)
+
+    # -- the trend: the same capability by year, the probability it is below the threshold, the frontier
+    ws = _sheet(wb, "Trend", ["model", "year", "mean", "p5", "p50", "p95", "threshold", "P(below threshold)",
+                              "frontier mean", "frontier p5", "frontier p50", "frontier p95"],
+                [16, 8, 15, 15, 15, 15, 14, 12, 17, 17, 17, 17])
+    money = {3: USD, 4: USD, 5: USD, 6: USD, 7: USD, 8: PCT, 9: USD, 10: USD, 11: USD, 12: USD}
+    for m in ms:
+        if m.beyond is None:
+            continue
+        t = m.beyond.trend
+        front = {int(f["year"]): f["usd"] for f in t.get("frontier") or []}
+        for y in t["years"]:
+            year = int(y["year"])
+            fr = _summary_vals(front[year]) if year in front else [None] * 4
+            _row(ws, [m.name, year, *_summary_vals(y["usd"]), t["below_usd"], t["probability_by_year"][str(year)],
+                      *fr], money | {2: "0"})
     _filter(ws)
 
     # -- assumptions
