@@ -1,0 +1,195 @@
+"""Benchmark: import and allocate a sacct dump, against DuckDB's bare read + group-by and the obvious pandas code.
+
+    python benchmarks/bench_actuals.py [--rows 1000000] [--file DUMP] [--threads N] [--skip-pandas]
+
+Three runs over the same generated file (``gen_sacct.py``), each in its own process so that its peak memory is
+its own; times exclude interpreter start-up and imports:
+
+- duckdb: ``SELECT Account, sum(gpus x ElapsedRaw) / 3600 FROM read_csv(FILE) GROUP BY Account`` (GPUs from
+  ``AllocTRES`` by a regular expression), the least any tool can do with the file;
+- fullcost: ``ledger init`` + ``ingest slurm`` (validated, keyed, stored in a DuckDB ledger, one transaction) +
+  allocation (rules and a fleet: cost per model and phase, idle capacity shared);
+- pandas: ``read_csv`` of the needed columns, GPUs by ``str.extract``, ended jobs, rules by ``str.match``,
+  ``groupby().sum()``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "src" / "fullcost" / "actuals" / "data"
+
+DUCKDB = r"""
+import json, resource, sys, time
+import duckdb
+path, threads = sys.argv[1], int(sys.argv[2])
+con = duckdb.connect()
+con.execute(f"SET threads = {threads}")
+con.execute("SET enable_progress_bar = false")
+ru0 = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = ru0.ru_utime + ru0.ru_stime
+t = time.perf_counter()
+rows = con.execute(f'''
+  SELECT Account, sum(CAST(coalesce(nullif(regexp_extract(AllocTRES, 'gres/gpu=(\d+)', 1), ''), '0') AS BIGINT)
+                      * ElapsedRaw) / 3600.0 AS gpu_hours
+  FROM read_csv('{path}', delim = '|', header = true) GROUP BY Account''').fetchall()
+secs = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "cpu": ru.ru_utime + ru.ru_stime - cpu0, "rss_mb": ru.ru_maxrss / 1024,
+                  "gpu_hours": sum(r[1] for r in rows)}))
+"""
+
+FOCUS = r"""
+import json, os, resource, sys, time
+path, threads, ledger = sys.argv[1:4]
+os.environ["FULLCOST_THREADS"] = threads
+from fullcost.actuals import engine, focus, importer
+from fullcost.actuals import rules as rl
+t = time.perf_counter()
+led = engine.init(ledger)
+rep = importer.run(led, focus.feed(led, path))
+total = focus.bills(led, "ServiceCategory", rl.EMPTY)["total"]["billed_cost"]
+led.close()
+secs = time.perf_counter() - t
+print(json.dumps({"seconds": secs, "rows": rep.rows, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                  / 1024, "billed": total}))
+"""
+
+FULLCOST = r"""
+import json, os, resource, sys, time
+path, threads, ledger, rules, fleet = sys.argv[1:6]
+os.environ["FULLCOST_THREADS"] = threads
+from fullcost.actuals import allocate, engine, importer, slurm
+ru0 = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = ru0.ru_utime + ru0.ru_stime
+t = time.perf_counter()
+led = engine.init(ledger)
+rep = importer.run(led, slurm.feed(led, path))
+t_import = time.perf_counter() - t
+setup = allocate.resolve(led, rules, fleet)
+alloc = allocate.allocate(led, setup)
+led.close()
+secs = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "import_seconds": t_import, "allocate_seconds": secs - t_import,
+                  "cpu": ru.ru_utime + ru.ru_stime - cpu0, "rss_mb": ru.ru_maxrss / 1024, "rows": rep.rows,
+                  "rejected": rep.rejected, "gpu_hours": sum(alloc.gpu_hours.values()), "usd": alloc.total()}))
+"""
+
+PANDAS = r"""
+import json, resource, sys, time
+import pandas as pd
+path = sys.argv[1]
+ru0 = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = ru0.ru_utime + ru0.ru_stime
+t = time.perf_counter()
+df = pd.read_csv(path, sep="|", usecols=["JobIDRaw", "JobName", "Account", "State", "End", "ElapsedRaw", "AllocTRES"],
+                 dtype=str, keep_default_na=False)
+df = df[~df["JobIDRaw"].str.contains(".", regex=False)]
+df["state"] = df["State"].str.split(" ").str[0]
+ended = ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL", "DEADLINE",
+         "PREEMPTED", "REVOKED", "REQUEUED", "SPECIAL_EXIT"]
+df = df[df["state"].isin(ended) & (df["End"] != "Unknown")]
+df = df.drop_duplicates(subset=["JobIDRaw"])
+gpus = pd.to_numeric(df["AllocTRES"].str.extract(r"gres/gpu=(\d+)")[0], errors="coerce").fillna(0)
+df["gpu_hours"] = gpus * pd.to_numeric(df["ElapsedRaw"]) / 3600.0
+df["month"] = df["End"].str[:7]
+model = pd.Series("unattributed", index=df.index)
+phase = pd.Series("other", index=df.index)
+for pat, m, p in [("v4-pretrain", "v4", "final_run"), ("v4-ablation-|v4-scaling-", "v4", "experiments"),
+                  ("v4-eval$", "v4", "validation"), ("r1-distill$", "v4", "related_model"),
+                  ("v3-sft$", "v3", "experiments")]:
+    hit = (model == "unattributed") & df["JobName"].str.match(pat)
+    model[hit] = m
+    phase[hit] = p
+failed = df["state"] != "COMPLETED"
+phase[failed & (model != "unattributed") & (phase != "final_run")] = "failed"
+out = df.assign(model=model, phase=phase).groupby(["model", "phase", "month"])["gpu_hours"].sum()
+secs = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "cpu": ru.ru_utime + ru.ru_stime - cpu0, "rss_mb": ru.ru_maxrss / 1024,
+                  "gpu_hours": float(out.sum())}))
+"""
+
+
+def _child(code: str, *args: str) -> dict[str, float]:
+    p = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{p.stderr}")
+    out: dict[str, float] = json.loads(p.stdout.strip().replace("\r", "\n").splitlines()[-1])
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the generated dump (10,000,000 for the "
+                                                                   "README figures)")
+    ap.add_argument("--file", help="an existing sacct dump instead of a generated one")
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each (the fastest counts)")
+    ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--focus-rows", type=int, default=200_000, help="rows of a generated FOCUS export to import "
+                                                                      "too (0: none)")
+    a = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="fullcost-bench-") as tmp:
+        if a.file:
+            path = Path(a.file)
+        else:
+            sys.path.insert(0, str(HERE))
+            from gen_sacct import generate
+
+            path = Path(tmp) / "sacct.txt"
+            t = time.perf_counter()
+            generate(path, a.rows)
+            print(f"generated {a.rows:,} rows ({path.stat().st_size / 1e9:.2f} GB) in "
+                  f"{time.perf_counter() - t:.1f}s", file=sys.stderr)
+        res: dict[str, dict[str, float]] = {}
+        for i in range(a.repeat):
+            runs = [("duckdb", DUCKDB, [str(path), str(a.threads)])]
+            led = Path(tmp) / f"ledger{i}.duckdb"
+            runs.append(("fullcost", FULLCOST, [str(path), str(a.threads), str(led), str(DATA / "rules.yaml"),
+                                                str(DATA / "fleet.yaml")]))
+            if not a.skip_pandas and i == 0:
+                runs.append(("pandas", PANDAS, [str(path)]))
+            for name, code, args in runs:
+                r = _child(code, *args)
+                if name not in res or r["seconds"] < res[name]["seconds"]:
+                    res[name] = r
+                for f in Path(tmp).glob(f"ledger{i}.duckdb*"):
+                    if f.is_file():
+                        f.unlink()
+        base = res["duckdb"]["seconds"]
+        fc = res["fullcost"]
+        print(f"{'':10s} {'seconds':>9s} {'x duckdb':>9s} {'CPU s':>9s} {'x duckdb':>9s} {'peak MB':>9s}   "
+              f"({fc['rows']:,.0f} rows, {a.threads} threads)")
+        for name in ("duckdb", "fullcost", "pandas"):
+            if name in res:
+                r = res[name]
+                print(f"{name:10s} {r['seconds']:9.2f} {r['seconds'] / base:9.2f} {r['cpu']:9.2f} "
+                      f"{r['cpu'] / res['duckdb']['cpu']:9.2f} {r['rss_mb']:9.0f}")
+        print(f"fullcost: import {fc['import_seconds']:.2f}s + allocation {fc['allocate_seconds']:.2f}s; "
+              f"{int(fc['rows']):,} rows, {int(fc['rejected']):,} rejected")
+        if "pandas" in res:
+            print(f"fullcost is {res['pandas']['seconds'] / fc['seconds']:.1f}x faster than pandas")
+        gh = {k: v["gpu_hours"] for k, v in res.items()}
+        print("GPU-hours: " + ", ".join(f"{k} {v:,.1f}" for k, v in gh.items()))
+        if a.focus_rows:
+            sys.path.insert(0, str(HERE))
+            from gen_focus import generate as gen_focus
+
+            f = gen_focus(Path(tmp) / "focus.csv", a.focus_rows, quirks=True)
+            r = _child(FOCUS, str(f), str(a.threads), str(Path(tmp) / "bills.duckdb"))
+            print(f"FOCUS: {int(r['rows']):,} rows (with quirks) imported and totalled in {r['seconds']:.2f}s "
+                  f"({r['rows'] / r['seconds']:,.0f} rows/s), peak {r['rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

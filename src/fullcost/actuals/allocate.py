@@ -1,0 +1,312 @@
+"""Allocation: the ledger's usage, bills and staff turned into cost items per model, idle capacity included.
+
+- Owned GPUs: each used GPU-hour costs its pool's depreciation, facility and energy (``actuals.fleet``).
+- Idle capacity: per pool and month, capacity hours less used hours, at depreciation + facility. Shared as
+  OpenCost shares idle: ``weighted`` (in proportion to each model's used hours that month), ``even`` (equal
+  parts to the models that used the pool that month) or ``none`` (kept apart, the lab's own item).
+- Kubernetes: OpenCost's cost of each allocation; its ``__idle__`` cost shared by the same policy.
+- Cloud: FOCUS EffectiveCost (amortized, after discounts) of the bills the rules attribute.
+- Staff: the staff file's monthly shares.
+
+What no rule attributes stays visible as the model "unattributed". Money is conserved: the items of every
+model, "unattributed" and "lab" add up to the fleet's cost over the period, the bills and the staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fullcost.actuals import focus as fo
+from fullcost.actuals import rules as rl
+from fullcost.actuals import usage as us
+from fullcost.actuals.engine import Ledger
+from fullcost.actuals.fleet import Fleet
+from fullcost.actuals.staff import Staff
+from fullcost.errors import InputError
+from fullcost.items import CostItem
+
+LAB = "lab"
+LABEL = {"final_run": "final run", "experiments": "experiments", "validation": "validation runs",
+         "related_model": "related models", "failed": "failed runs", "inference": "inference", "other": "other use"}
+
+
+@dataclass(frozen=True)
+class Setup:
+    rules: rl.Rules
+    fleet: Fleet | None
+    staff: Staff | None
+    idle: str
+
+
+@dataclass
+class Allocation:
+    """Dollars by (model, phase, kind) and GPU-hours by (model, phase); "lab" holds idle kept apart."""
+
+    usd: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    gpu_hours: dict[tuple[str, str], float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    capacity_hours: float = 0.0
+    used_hours: float = 0.0
+    idle_hours: float = 0.0
+    fleet_usd: float = 0.0
+    rule_hits: dict[int, int] = field(default_factory=dict)
+
+    def add(self, model: str, phase: str, kind: str, usd: float) -> None:
+        if usd:
+            k = (model, phase, kind)
+            self.usd[k] = self.usd.get(k, 0.0) + usd
+
+    def models(self) -> list[str]:
+        return sorted({m for m, _, _ in self.usd} | {m for m, _ in self.gpu_hours})
+
+    def total(self, model: str | None = None) -> float:
+        return sum(v for (m, _, _), v in self.usd.items() if model is None or m == model)
+
+
+# kind -> (category, cash, item name suffix)
+KINDS = {
+    "depreciation": ("hardware", False, "owned GPUs, depreciation"),
+    "energy": ("energy", True, "owned GPUs, energy"),
+    "facility": ("facility", True, "owned GPUs, datacenter facility"),
+    "idle_depreciation": ("hardware", False, "idle capacity share, depreciation"),
+    "idle_facility": ("facility", True, "idle capacity share, facility"),
+    "kubernetes": ("compute", True, "Kubernetes (OpenCost)"),
+    "kubernetes_idle": ("compute", True, "Kubernetes idle share (OpenCost)"),
+    "cloud": ("compute", True, "cloud bills (FOCUS EffectiveCost)"),
+}
+
+
+def _share(policy: str, weights: dict[str, float]) -> dict[str, float]:
+    """Fractions of an idle cost per model: by weight, evenly, or none (kept apart)."""
+    tot = sum(weights.values())
+    if policy == "none" or not weights or tot <= 0:
+        return {}
+    if policy == "even":
+        return {m: 1.0 / len(weights) for m in weights}
+    return {m: w / tot for m, w in weights.items()}
+
+
+def _span(led: Ledger) -> tuple[dt.datetime, dt.datetime] | None:
+    from fullcost.actuals import slurm as sl
+
+    jobs = led.table("jobs")
+    ended = jobs.filter(jobs.state.isin(list(sl.ENDED)) & jobs.end.notnull())
+    tr = led.table("tracker")
+    e = led.table("energy")
+    k = led.table("k8s")
+    lo: list[dt.datetime] = []
+    hi: list[dt.datetime] = []
+    for t, expr_lo, expr_hi in ((jobs, ended.end.min(), ended.end.max()), (tr, tr.end.min(), tr.end.max()),
+                                (e, e.timestamp.min(), e.timestamp.max()),
+                                (k, k.window_start.min(), k.window_end.max())):
+        if not us.has_rows(led, t):
+            continue
+        a, b = led.rows(expr_lo.as_table().cross_join(expr_hi.as_table()))[0]
+        if a is not None:
+            lo.append(a)
+            hi.append(b)
+    if not lo:
+        return None
+    first = min(lo)
+    return dt.datetime(first.year, first.month, 1), max(hi)
+
+
+def allocate(led: Ledger, setup: Setup) -> Allocation:
+    rows = us.collect(led, setup.rules, setup.fleet)
+    out = Allocation()
+    fleet = setup.fleet
+    owned = [r for r in rows if r.pool != -2]
+    for r in rows:
+        if not r.idle:
+            k = (r.model, r.phase)
+            out.gpu_hours[k] = out.gpu_hours.get(k, 0.0) + float(r.gpu_s) / 3600.0
+        if r.rule >= 0:
+            out.rule_hits[r.rule] = out.rule_hits.get(r.rule, 0) + 1
+    unpriced = sum(float(r.gpu_s) for r in owned if r.pool < 0) / 3600.0
+    if unpriced > 0:
+        why = "no fleet is configured" if fleet is None else "they match no pool of the fleet"
+        out.warnings.append(f"{unpriced:,.0f} GPU-hours on owned GPUs are not priced: {why} "
+                            "(give --fleet, or pools that match their cluster and partition)")
+    if fleet is not None:
+        span = _span(led)
+        if span is not None:
+            first, last = span
+            months = fleet.months(first, last)
+            out.months = months
+            for pi, pool in enumerate(fleet.pools):
+                for month in months:
+                    cap = fleet.capacity_hours(pool, month, first, last)
+                    here = [r for r in owned if r.pool == pi and r.month == month]
+                    used = sum(float(r.gpu_s) for r in here) / 3600.0
+                    out.capacity_hours += cap
+                    out.used_hours += used
+                    for r in here:
+                        h = float(r.gpu_s) / 3600.0
+                        out.add(r.model, r.phase, "depreciation", h * pool.dep_per_hour)
+                        out.add(r.model, r.phase, "energy", h * pool.energy_per_hour)
+                        out.add(r.model, r.phase, "facility", h * pool.fac_per_hour)
+                    if used > cap * (1 + 1e-9) and cap >= 0:
+                        out.warnings.append(
+                            f"pool '{pool.name}' {month // 100}-{month % 100:02d}: {used:,.0f} GPU-hours used but "
+                            f"only {cap:,.0f} of capacity (missing GPUs in the fleet file, or jobs that ran across "
+                            "months are counted in the month they ended)")
+                    idle = max(cap - used, 0.0)
+                    out.idle_hours += idle
+                    out.fleet_usd += cap * pool.idle_rate + used * pool.energy_per_hour
+                    _spread_idle(out, setup.idle, here, idle * pool.dep_per_hour, idle * pool.fac_per_hour)
+            # usage outside the period (or its pools' service dates) is priced as used, without capacity
+            inside = {(pi, m) for pi in range(len(fleet.pools)) for m in months}
+            for r in owned:
+                if r.pool >= 0 and (r.pool, r.month) not in inside:
+                    pool = fleet.pools[r.pool]
+                    h = float(r.gpu_s) / 3600.0
+                    out.add(r.model, r.phase, "depreciation", h * pool.dep_per_hour)
+                    out.add(r.model, r.phase, "energy", h * pool.energy_per_hour)
+                    out.add(r.model, r.phase, "facility", h * pool.fac_per_hour)
+    _kubernetes(out, setup.idle, [r for r in rows if r.pool == -2])
+    for model, phase, _billed, effective in (fo.attributed(led, setup.rules)
+                                             if us.has_rows(led, led.table("bills")) else []):
+        out.add(model, phase, "cloud", float(effective))
+    if setup.staff is not None:
+        for s in setup.staff.shares:
+            out.add(s.model, "other", f"staff:{s.who}:{s.line}", s.usd)
+        for who, _m, usd in setup.staff.unallocated:
+            out.add(LAB, "other", f"staff:{who}:rnd", usd)
+    return out
+
+
+def _spread_idle(out: Allocation, policy: str, here: list[us.Row], dep: float, fac: float) -> None:
+    by_model: dict[str, float] = {}
+    by_phase: dict[tuple[str, str], float] = {}
+    for r in here:
+        by_model[r.model] = by_model.get(r.model, 0.0) + float(r.gpu_s)
+        by_phase[(r.model, r.phase)] = by_phase.get((r.model, r.phase), 0.0) + float(r.gpu_s)
+    shares = _share(policy, {m: w for m, w in by_model.items() if w > 0})
+    if not shares:
+        out.add(LAB, "other", "idle_depreciation", dep)
+        out.add(LAB, "other", "idle_facility", fac)
+        return
+    for (m, ph), w in by_phase.items():
+        if m in shares and by_model[m] > 0:
+            f = shares[m] * w / by_model[m]
+            out.add(m, ph, "idle_depreciation", dep * f)
+            out.add(m, ph, "idle_facility", fac * f)
+
+
+def _kubernetes(out: Allocation, policy: str, rows: list[us.Row]) -> None:
+    for r in rows:
+        if not r.idle:
+            out.add(r.model, r.phase, "kubernetes", float(r.usd))
+    for month in sorted({r.month for r in rows if r.idle}):
+        idle = sum(float(r.usd) for r in rows if r.idle and r.month == month)
+        here = [r for r in rows if not r.idle and r.month == month]
+        by_model: dict[str, float] = {}
+        by_phase: dict[tuple[str, str], float] = {}
+        for r in here:
+            by_model[r.model] = by_model.get(r.model, 0.0) + float(r.usd)
+            by_phase[(r.model, r.phase)] = by_phase.get((r.model, r.phase), 0.0) + float(r.usd)
+        shares = _share(policy, {m: w for m, w in by_model.items() if w > 0})
+        if not shares:
+            out.add(LAB, "other", "kubernetes_idle", idle)
+            continue
+        for (m, ph), w in by_phase.items():
+            if m in shares:
+                out.add(m, ph, "kubernetes_idle", idle * shares[m] * w / by_model[m])
+
+
+def items(alloc: Allocation, model: str, n: int = 1) -> list[CostItem]:
+    """Cost items of one model (or "unattributed", or "lab"), point values as arrays of ``n``."""
+    out = []
+    for (m, phase, kind), usd in sorted(alloc.usd.items(), key=lambda kv: (kv[0][1], kv[0][2])):
+        if m != model:
+            continue
+        item_phase = "overall" if phase == "other" else phase
+        if kind.startswith("staff:"):
+            _, who, line = kind.split(":", 2)
+            out.append(CostItem(f"staff: {who}", "staff", "overall", np.full(n, usd), True, line, model,
+                                "the staff file's monthly shares x loaded cost"))
+            continue
+        cat, cash, what = KINDS[kind]
+        hours = alloc.gpu_hours.get((m, phase), 0.0)
+        detail = (f"{hours:,.0f} GPU-hours x the pool's rate" if kind in ("depreciation", "energy", "facility")
+                  else "idle GPU-hours x depreciation and facility, shared by policy" if kind.startswith("idle")
+                  else "OpenCost's cost of the allocations" if kind.startswith("kubernetes")
+                  else "EffectiveCost of the bills the rules attribute")
+        out.append(CostItem(f"{LABEL.get(phase, phase)}: {what}", cat, item_phase, np.full(n, usd), cash, "rnd",
+                            model, detail))
+    return out
+
+
+def check_rules(alloc: Allocation, rules: rl.Rules, bill_hits: set[int]) -> list[str]:
+    """Rules that matched nothing, each named with its line; a file where no rule matched anything is an error."""
+    if not rules.rules:
+        return []
+    hit = set(alloc.rule_hits) | bill_hits
+    unused = [r for r in rules.rules if r.index not in hit]
+    if len(unused) == len(rules.rules):
+        first = unused[0]
+        raise InputError(f"no rule matched any usage or bill in the ledger (rule {first.index + 1}: "
+                         f"{first.describe()}); check the fields and values against `fullcost ledger usage` "
+                         "and `fullcost ledger bills`", rules.file, first.line)
+    return [f"{rules.file}:{r.line}: rule {r.index + 1} {r.describe()} matched nothing"
+            for r in unused]
+
+
+def resolve(led: Ledger, rules: str | Path | None = None, fleet: str | Path | None = None,
+            staff: str | Path | None = None, idle: str | None = None) -> Setup:
+    """Files given here, else those stored in the ledger (``fullcost ledger config``)."""
+    from fullcost.actuals import fleet as flt
+    from fullcost.actuals import staff as stf
+
+    def stored(key: str) -> tuple[str, str] | None:
+        return led.config(key)
+
+    if rules is not None:
+        rs = rl.load(rules)
+    elif (c := stored("rules")) is not None:
+        rs = rl.loads(c[1], c[0])
+    else:
+        rs = rl.EMPTY
+    fl: Fleet | None
+    if fleet is not None:
+        fl = flt.load(fleet)
+    elif (c := stored("fleet")) is not None:
+        fl = flt.load(c[0][len("catalog:"):]) if c[0].startswith("catalog:") else flt.loads(c[1], c[0])
+    else:
+        fl = None
+    st: Staff | None
+    if staff is not None:
+        st = stf.load(staff)
+    elif (c := stored("staff")) is not None:
+        st = stf.loads(c[1], c[0])
+    else:
+        st = None
+    policy = idle or (fl.idle if fl else "weighted")
+    if policy not in ("weighted", "even", "none"):
+        raise InputError(f"--idle: unknown policy '{policy}' (known: weighted, even, none)")
+    return Setup(rs, fl, st, policy)
+
+
+def summary(alloc: Allocation) -> dict[str, Any]:
+    """``ledger costs``: every model's total (unattributed and the lab's own included), by kind of cost."""
+    rows = []
+    for m in alloc.models():
+        kinds: dict[str, float] = {}
+        for (mm, _, kind), v in alloc.usd.items():
+            if mm == m:
+                k = "staff" if kind.startswith("staff:") else kind
+                kinds[k] = kinds.get(k, 0.0) + v
+        hours = sum(h for (mm, _), h in alloc.gpu_hours.items() if mm == m)
+        rows.append({"model": m, "gpu_hours": hours, "usd": alloc.total(m), "by_kind": kinds})
+    return {"rows": rows, "total": {"usd": alloc.total(), "gpu_hours": sum(alloc.gpu_hours.values())},
+            "fleet": {"capacity_gpu_hours": alloc.capacity_hours, "used_gpu_hours": alloc.used_hours,
+                      "idle_gpu_hours": alloc.idle_hours, "usd": alloc.fleet_usd,
+                      "months": [f"{m // 100}-{m % 100:02d}" for m in alloc.months]},
+            "warnings": alloc.warnings}
+

@@ -1,0 +1,258 @@
+"""Usage: every GPU-hour the ledger knows, by model and phase, from each source, without counting any twice.
+
+Sources and how they meet:
+
+- Slurm jobs that have ended (running and pending jobs wait for a later dump). Failed, cancelled, timed-out
+  and out-of-memory jobs count as failed work of their model (unless the rule says ``failed: keep``).
+- Tracker records name their model and phase. One that carries ``SLURM_JOB_ID`` attributes that job's
+  GPU-hours (split by the records' GPU-time when several share a job; any rest goes by the rules) and adds no
+  hours of its own; one without a job in the ledger counts its own GPUs x duration.
+- CodeCarbon runs count GPUs x duration of their last row, unless their project name is a Slurm job id in the
+  ledger (the usual ``CODECARBON_PROJECT_NAME=$SLURM_JOB_ID``), which the job already counts.
+- OpenCost allocations count their GPU-hours at OpenCost's own cost; its ``__idle__`` rows are idle capacity.
+
+All aggregation is Ibis (the same on DuckDB and Spark); GPU-time is summed exactly (integer seconds or
+decimals), so both engines give the same figures. Rules are applied to the aggregate, not to each job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from fullcost.actuals import rules as rl
+from fullcost.actuals import slurm as sl
+from fullcost.actuals.engine import Ledger
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from fullcost.actuals.fleet import Fleet
+
+NONE_KEY = "(none)"
+USAGE_BY = ("account", "user", "model", "phase", "state", "partition", "cluster", "source", "month")
+
+
+@dataclass(frozen=True)
+class Row:
+    source: str  # slurm | tracker | codecarbon | opencost
+    key: Any  # the value of the "by" field (None where a source has no such field)
+    model: str
+    phase: str
+    month: int  # YYYYMM
+    pool: int  # index of the fleet pool; -1 none matched; -2 priced by its source (OpenCost)
+    gpu_s: Decimal  # GPU-seconds
+    usd: Decimal  # the source's own cost (OpenCost); 0 for owned GPUs (priced by the fleet)
+    rule: int  # the rule that matched, -1 none, -2 named by a tracker record
+    idle: bool = False  # OpenCost idle capacity
+
+
+def _month(ts: ir.TimestampValue) -> ir.IntegerValue:
+    return (ts.year() * 100 + ts.month()).cast("int64")
+
+
+def pool_index(t: ir.Table, fleet: Fleet | None, has: set[str]) -> ir.IntegerValue:
+    """The first pool whose match the row meets (a pool without match takes anything); -1 for none."""
+    import ibis
+
+    if fleet is None:
+        return ibis.literal(-1, "int64")
+    cases = []
+    for i, p in enumerate(fleet.pools):
+        cond: ir.BooleanValue = ibis.literal(True)
+        for f, pats in p.match.items():
+            if f not in has:
+                cond = ibis.literal(False)
+                break
+            rule = rl.Rule(0, {f: pats}, "", "other", False, None)
+            cond = cond & rl.condition(t, rule)
+        cases.append((cond, i))
+    return ibis.cases(*cases, else_=-1).cast("int64")
+
+
+def _finish(source: str, rows: list[tuple[Any, ...]], rules: rl.Rules) -> list[Row]:
+    """(key, failed, month, rule, pool, model, phase, gpu_s, usd, idle) -> Rows with model and phase named."""
+    out = []
+    for key, failed, month, rule, pool, model, phase, gpu_s, usd, idle in rows:
+        rule = int(rule)
+        if model is None:
+            r = rules.rules[rule] if rule >= 0 else None
+            model = r.model if r else rl.UNATTRIBUTED
+            phase = r.phase if r else "other"
+            keep = r.keep_phase_on_failure if r else False
+        else:
+            keep = False
+        if failed and not keep:
+            phase = "failed"
+        out.append(Row(source, key, str(model), str(phase), int(month), int(pool), Decimal(gpu_s or 0),
+                       Decimal(usd or 0), rule, bool(idle)))
+    return out
+
+
+def _agg(led: Ledger, t: ir.Table, source: str, by: str | None, group: list[str], rules: rl.Rules,
+         fleet: Fleet | None, pool_fields: set[str]) -> list[Row]:
+    """Group ``t`` (columns: group fields, failed, month, gpu_s, usd, idle, model, phase) and name each group."""
+    import ibis
+
+    src_rules = rules.for_source(source)
+    pool_used = {f for p in (fleet.pools if fleet else ()) for f in p.match} & pool_fields
+    needed = sorted(({by} if by else set()) | rl.fields_used(src_rules) | (pool_used & set(t.columns))
+                    | set(group))
+    needed = [c for c in needed if c in t.columns]
+    if "usd" in t.columns:
+        g = t.group_by([*needed, "failed", "month", "model", "phase", "idle"]).aggregate(
+            gpu_s=t.gpu_s.sum(), usd=t.usd.sum())
+    else:  # owned GPUs: no cost of their own (the fleet prices them), and whole GPU-seconds summed as integers
+        g = t.group_by([*needed, "failed", "month", "model", "phase", "idle"]).aggregate(gpu_s=t.gpu_s.sum())
+        g = g.mutate(usd=ibis.literal(0, "decimal(38, 18)"))
+    g = g.mutate(_rule=ibis.cases((g.model.isnull(), rl.rule_index(g, src_rules)), else_=-2).cast("int64"),
+                 _pool=pool_index(g, fleet, set(needed)))
+    key = g[by].cast("string") if by and by in g.columns else ibis.null("string")
+    out = g.group_by(_key=key, failed=g.failed, month=g.month, _rule=g._rule, _pool=g._pool, model=g.model,
+                     phase=g.phase, idle=g.idle).aggregate(gpu_s=g.gpu_s.sum(), usd=g.usd.sum())
+    rows = led.rows(out.select("_key", "failed", "month", "_rule", "_pool", "model", "phase", "gpu_s", "usd",
+                               "idle"))
+    return _finish(source, rows, rules)
+
+
+def has_rows(led: Ledger, t: ir.Table) -> bool:
+    """Whether a table (or query) has a row; remembered until the next import."""
+    key = led.sql(t)
+    memo = led.memo
+    if key not in memo:
+        memo[key] = bool(led.scalar(t.limit(1).count()))
+    return bool(memo[key])
+
+
+def _slurm(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) -> list[Row]:
+    import ibis
+
+    jobs = led.table("jobs")
+    ended = jobs.filter(jobs.state.isin(list(sl.ENDED)) & jobs.end.notnull())
+    j = ended.mutate(failed=ended.state.isin(list(sl.FAILED)), month=_month(ended.end),
+                     gpu_s=ended.gpus * ended.elapsed, idle=ibis.literal(False),
+                     model=ibis.null("string"), phase=ibis.null("string"))
+    attrs = ["cluster", "account", "partition", "user", "job_name", "state"]
+    j = j.select(*attrs, "job_id", "failed", "month", "gpu_s", "idle", "model", "phase")
+    tr = led.table("tracker")
+    linked = tr.filter(tr.slurm_job_id.notnull())
+    if not has_rows(led, linked):
+        return _agg(led, j.drop("job_id"), "slurm", by, [], rules, fleet, {"cluster", "partition"})
+    j = j.mutate(gpu_s=j.gpu_s.cast("decimal(38, 6)"), usd=ibis.literal(0, "decimal(38, 18)"))
+    # tracker records name the model and phase of the job they ran in: split its GPU-time among them
+    parts = linked.group_by(job_id=linked.slurm_job_id, t_model=linked.model, t_phase=linked.phase).aggregate(
+        ts=(linked.gpus.cast("decimal(38, 12)") * linked.duration_s).sum())
+    tot = parts.group_by("job_id").aggregate(tt=parts.ts.sum())
+    jp = j.join(tot, "job_id").join(parts, "job_id")
+    denom = ibis.greatest(jp.tt.cast("float64"), jp.gpu_s.cast("float64"))
+    share = (jp.gpu_s.cast("float64") * jp.ts.cast("float64") / denom).floor().cast("decimal(38, 6)")
+    named = jp.mutate(gpu_s=ibis.cases((denom > 0, share), else_=ibis.literal(0, "decimal(38, 6)")),
+                      model=jp.t_model, phase=jp.t_phase).select(*j.columns)
+    given = named.group_by("job_id").aggregate(given=named.gpu_s.sum())
+    rest = j.join(given, "job_id", how="left")
+    rest = rest.filter(rest.given.isnull() | (rest.gpu_s > rest.given))  # a job its records cover entirely
+    rest = rest.mutate(gpu_s=rest.gpu_s - rest.given.fill_null(0)).select(*j.columns)
+    allrows = named.union(rest)
+    return _agg(led, allrows.drop("job_id"), "slurm", by, [], rules, fleet, {"cluster", "partition"})
+
+
+def _tracker(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) -> list[Row]:
+    import ibis
+
+    tr = led.table("tracker")
+    if not has_rows(led, tr):
+        return []
+    jobs = led.table("jobs")
+    alone = tr.filter(tr.slurm_job_id.isnull() | ~tr.slurm_job_id.isin(jobs.job_id))
+    failed = alone.exit_code.notnull() & (alone.exit_code != 0)
+    t = alone.mutate(
+        cluster=alone.slurm_cluster.fill_null(alone.host), account=ibis.null("string"), partition=ibis.null("string"),
+        job_name=ibis.null("string"), state=ibis.cases((failed, "FAILED"), else_="COMPLETED"),
+        failed=failed, month=_month(alone.end),
+        gpu_s=(alone.gpus.cast("decimal(38, 12)") * alone.duration_s).cast("decimal(38, 6)"),
+        usd=ibis.literal(0, "decimal(38, 18)"), idle=ibis.literal(False))
+    t = t.select("cluster", "account", "partition", "user", "job_name", "state", "failed", "month", "gpu_s", "usd",
+                 "idle", "model", "phase")
+    return _agg(led, t, "tracker", by, [], rules, fleet, {"cluster"})
+
+
+def _codecarbon(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) -> list[Row]:
+    import ibis
+
+    e = led.table("energy")
+    if not has_rows(led, e):
+        return []
+    # a run's rows (flushes) are cumulative: its last row is the run; rows without a run id stand alone
+    run = e.run_id.fill_null(e.row_hash + ":" + e.occurrence.cast("string"))
+    rn = ibis.row_number().over(group_by=run, order_by=[ibis.desc(e.timestamp), ibis.desc(e.duration_s),
+                                                          e.row_hash, e.occurrence])
+    last = e.mutate(_rn=rn).filter(lambda x: x._rn == 0)
+    jobs = led.table("jobs")
+    last = last.filter(~last.project_name.fill_null("").try_cast("int64").isin(jobs.job_id)
+                       | last.project_name.fill_null("").try_cast("int64").isnull())
+    t = last.mutate(failed=ibis.literal(False), month=_month(last.timestamp),
+                    gpu_s=(last.gpu_count.fill_null(0).cast("decimal(38, 12)") * last.duration_s)
+                    .cast("decimal(38, 6)"),
+                    usd=ibis.literal(0, "decimal(38, 18)"), idle=ibis.literal(False), model=ibis.null("string"),
+                    phase=ibis.null("string"), user=ibis.null("string"), account=ibis.null("string"),
+                    state=ibis.literal("COMPLETED"), partition=ibis.null("string"), cluster=ibis.null("string"))
+    t = t.select("project_name", "experiment_id", "run_id", "user", "account", "state", "partition", "cluster",
+                 "failed", "month", "gpu_s", "usd", "idle", "model", "phase")
+    return _agg(led, t, "codecarbon", by, [], rules, fleet, {"cluster"})
+
+
+def _opencost(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) -> list[Row]:
+    import ibis
+
+    k = led.table("k8s")
+    if not has_rows(led, k):
+        return []
+    t = k.mutate(failed=ibis.literal(False), month=_month(k.window_start),
+                 gpu_s=(k.gpu_hours * 3600).cast("decimal(38, 6)"), usd=k.total_cost.cast("decimal(38, 18)"),
+                 model=ibis.null("string"), phase=ibis.null("string"), user=ibis.null("string"),
+                 account=ibis.null("string"), state=ibis.literal("COMPLETED"), partition=ibis.null("string"))
+    t = t.select("cluster", "node", "namespace", "controller_kind", "controller", "pod", "container", "labels", "user",
+                 "account", "state", "partition", "failed", "month", "gpu_s", "usd", "idle", "model", "phase")
+    rows = _agg(led, t, "opencost", by, [], rules, None, set())
+    return [Row(r.source, r.key, r.model, r.phase, r.month, -2, r.gpu_s, r.usd, r.rule, r.idle) for r in rows]
+
+
+def collect(led: Ledger, rules: rl.Rules, fleet: Fleet | None, by: str | None = None) -> list[Row]:
+    """All usage, aggregated by (by-key, model, phase, month, pool)."""
+    field = by if by in ("account", "user", "state", "partition", "cluster") else None
+    out: list[Row] = []
+    for f in (_slurm, _tracker, _codecarbon, _opencost):
+        out += f(led, field, rules, fleet)
+    # one order whatever the engine returns, so that sums of floats come out the same to the last bit
+    out.sort(key=lambda r: (r.source, str(r.key), r.model, r.phase, r.month, r.pool, r.rule, r.idle, r.gpu_s, r.usd))
+    return out
+
+
+def key_of(r: Row, by: str) -> str:
+    v: Any = {"model": r.model, "phase": r.phase, "source": r.source, "month": f"{r.month // 100}-{r.month % 100:02d}"
+              }.get(by, r.key)
+    return NONE_KEY if v is None or v == "" else str(v)
+
+
+def priced_usd(r: Row, fleet: Fleet | None) -> float:
+    """Used cost: owned GPU-hours at their pool's rate (depreciation + facility + energy), or the source's cost."""
+    if r.pool == -2:
+        return float(r.usd)
+    if fleet is None or r.pool < 0:
+        return 0.0
+    return float(r.gpu_s) / 3600.0 * fleet.pools[r.pool].used_rate
+
+
+def report(rows: list[Row], by: str, fleet: Fleet | None) -> dict[str, Any]:
+    """The ``ledger usage`` contract: {"rows": [{"key", "gpu_hours", "usd"}], "total": {"gpu_hours", "usd"}}."""
+    acc: dict[str, list[Any]] = {}
+    for r in rows:
+        if r.idle:
+            continue
+        a = acc.setdefault(key_of(r, by), [Decimal(0), 0.0])
+        a[0] += r.gpu_s
+        a[1] += priced_usd(r, fleet)
+    out = [{"key": k, "gpu_hours": float(v[0] / 3600), "usd": v[1]} for k, v in sorted(acc.items())]
+    tot_s = sum((v[0] for v in acc.values()), Decimal(0))
+    return {"rows": out, "total": {"gpu_hours": float(tot_s / 3600), "usd": sum(v[1] for v in acc.values())}}
