@@ -16,18 +16,10 @@ from fullcost import views
 from fullcost.actuals import allocate as al
 from fullcost.actuals import engine, focus
 from fullcost.errors import InputError
+from fullcost.estimate import Headline
 from fullcost.items import CostItem
 from fullcost.quantity import Arr
 from fullcost.summary import summarize
-
-
-@dataclass(frozen=True)
-class Headline:
-    usd: float
-    gpu_hours: float
-    usd_per_gpu_hour: float
-    basis: str
-    note: str
 
 
 @dataclass
