@@ -159,7 +159,8 @@ def allocate(led: Ledger, setup: Setup) -> Allocation:
                     idle = max(cap - used, 0.0)
                     out.idle_hours += idle
                     out.fleet_usd += cap * pool.idle_rate + used * pool.energy_per_hour
-                    _spread_idle(out, setup.idle, here, idle * pool.dep_per_hour, idle * pool.fac_per_hour)
+                    _spread(out, setup.idle, [(r.model, r.phase, float(r.gpu_s)) for r in here],
+                            {"idle_depreciation": idle * pool.dep_per_hour, "idle_facility": idle * pool.fac_per_hour})
             # usage outside the period (or its pools' service dates) is priced as used, without capacity
             inside = {(pi, m) for pi in range(len(fleet.pools)) for m in months}
             for r in owned:
@@ -181,22 +182,24 @@ def allocate(led: Ledger, setup: Setup) -> Allocation:
     return out
 
 
-def _spread_idle(out: Allocation, policy: str, here: list[us.Row], dep: float, fac: float) -> None:
+def _spread(out: Allocation, policy: str, weights: list[tuple[str, str, float]], amounts: dict[str, float]) -> None:
+    """Share ``amounts`` (item kind -> dollars) over models by the idle policy, and within a model over its
+    phases by weight; with nobody to share them with, they stay the lab's own."""
     by_model: dict[str, float] = {}
     by_phase: dict[tuple[str, str], float] = {}
-    for r in here:
-        by_model[r.model] = by_model.get(r.model, 0.0) + float(r.gpu_s)
-        by_phase[(r.model, r.phase)] = by_phase.get((r.model, r.phase), 0.0) + float(r.gpu_s)
+    for m, ph, w in weights:
+        by_model[m] = by_model.get(m, 0.0) + w
+        by_phase[(m, ph)] = by_phase.get((m, ph), 0.0) + w
     shares = _share(policy, {m: w for m, w in by_model.items() if w > 0})
     if not shares:
-        out.add(LAB, "other", "idle_depreciation", dep)
-        out.add(LAB, "other", "idle_facility", fac)
+        for kind, usd in amounts.items():
+            out.add(LAB, "other", kind, usd)
         return
     for (m, ph), w in by_phase.items():
         if m in shares and by_model[m] > 0:
             f = shares[m] * w / by_model[m]
-            out.add(m, ph, "idle_depreciation", dep * f)
-            out.add(m, ph, "idle_facility", fac * f)
+            for kind, usd in amounts.items():
+                out.add(m, ph, kind, usd * f)
 
 
 def _kubernetes(out: Allocation, policy: str, rows: list[us.Row]) -> None:
@@ -205,19 +208,8 @@ def _kubernetes(out: Allocation, policy: str, rows: list[us.Row]) -> None:
             out.add(r.model, r.phase, "kubernetes", float(r.usd))
     for month in sorted({r.month for r in rows if r.idle}):
         idle = sum(float(r.usd) for r in rows if r.idle and r.month == month)
-        here = [r for r in rows if not r.idle and r.month == month]
-        by_model: dict[str, float] = {}
-        by_phase: dict[tuple[str, str], float] = {}
-        for r in here:
-            by_model[r.model] = by_model.get(r.model, 0.0) + float(r.usd)
-            by_phase[(r.model, r.phase)] = by_phase.get((r.model, r.phase), 0.0) + float(r.usd)
-        shares = _share(policy, {m: w for m, w in by_model.items() if w > 0})
-        if not shares:
-            out.add(LAB, "other", "kubernetes_idle", idle)
-            continue
-        for (m, ph), w in by_phase.items():
-            if m in shares:
-                out.add(m, ph, "kubernetes_idle", idle * shares[m] * w / by_model[m])
+        here = [(r.model, r.phase, float(r.usd)) for r in rows if not r.idle and r.month == month]
+        _spread(out, policy, here, {"kubernetes_idle": idle})
 
 
 def items(alloc: Allocation, model: str, n: int = 1) -> list[CostItem]:
