@@ -130,3 +130,10 @@ def test_a_variant_of_a_file_in_a_folder_with_an_at_sign(cli, tmp_path):
     assert r.code == 0 and r.json()["headline"]["usd"] == 10_000
     r = cli("estimate", f"{d / 'toy.yaml'}@dear")
     assert r.code == 2 and "no variant 'dear' (variants: cheap)" in r.err
+
+
+def test_export_to_a_missing_folder_is_one_line_and_leaves_nothing(cli, tmp_path):
+    out = tmp_path / "no-such-folder" / "lab.beancount"
+    r = cli("export", "beancount", "deepseek", "-o", str(out), "-n", "50")
+    assert r.code == 2 and "cannot write" in r.err and r.err.count("\n") == 1
+    assert not out.parent.exists()

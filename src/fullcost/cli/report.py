@@ -7,14 +7,13 @@ import datetime as dt
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fullcost.cli.app import Samples, Seed, app, guard
+from fullcost.cli.app import Samples, Seed, app, guard, write_atomic
 
 if TYPE_CHECKING:
     from fullcost.estimate import Estimate
@@ -69,28 +68,6 @@ class Steps:
         yield
         if self._progress is not None:
             self._progress.advance(self._task)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename: all or nothing."""
-    from fullcost.errors import InputError
-
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as e:
-        raise InputError(f"cannot write {path}: {e.strerror or e}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def _today() -> str:

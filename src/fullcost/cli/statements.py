@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from fullcost.cli.app import Samples, Seed, app, emit_json, guard
+from fullcost.cli.app import Samples, Seed, app, emit_json, guard, write_atomic
 
 export_app = typer.Typer(no_args_is_help=True, help="Write a lab's books in another tool's format.")
 app.add_typer(export_app, name="export")
@@ -124,11 +124,7 @@ def export_beancount(
             pick(b.journal, at)
         except ValueError as e:
             raise InputError(str(e), None, None, ("--at",)) from None
-        text = ledger(b.journal, at, doc.lab.title)
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise InputError(f"cannot write: {e.strerror}", str(output)) from None
+        write_atomic(output, ledger(b.journal, at, doc.lab.title).encode("utf-8"))
     print(f"wrote {output} ({len(b.journal.transactions)} transactions, {at})", file=sys.stderr)
     for w in b.journal.warnings:
         print(f"warning: {w}", file=sys.stderr)
