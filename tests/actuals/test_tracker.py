@@ -131,3 +131,22 @@ def test_tracker_records_join_slurm_jobs_without_double_counting(ledger, tmp_pat
     assert got == {("v4", "final_run"): 4.0, ("v4", "validation"): 2.0, ("unattributed", "other"): 2.0,
                    ("v4", "experiments"): 1.0, ("v4", "failed"): 2.0}
     assert sum(got.values()) == 8.0 + 2.0 + 1.0  # the two jobs and the run outside Slurm, nothing twice
+
+
+def test_gpu_check_script_integrates_power_over_the_tracked_windows(tmp_path):
+    # scripts/check_tracker_nvml.py is run by hand on a GPU machine; here on a fake GPU drawing a steady 500 W,
+    # so the tracker's energy counter and the script's power × time must agree for both runs it makes
+    fake = Path(__file__).parent / "fake_gpu"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake), str(ROOT / "src")])}
+    cp = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_tracker_nvml.py"), "--seconds", "2",
+                         "--out", str(tmp_path)], env=env, capture_output=True, text=True, check=False)
+    assert cp.returncode == 0, cp.stderr
+    out = json.loads((tmp_path / "nvml-check.json").read_text())
+    assert [r["run"] for r in out["results"]] == ["in-process", "command"]
+    for r in out["results"]:
+        assert r["tracker_kwh"] == pytest.approx(500 * r["duration_s"] / 3.6e6, rel=0.01)
+        assert r["tracker_over_power_avg"] == pytest.approx(1.0, abs=0.01)
+        assert r["power_avg_samples"] > 10
+    recs = _records(tmp_path / "runs.jsonl")
+    assert [(x["model"], x["phase_label"], x["exit_code"]) for x in recs] == [
+        ("nvml-check", "experiments", 0), ("nvml-check", "ablation", 0)]
