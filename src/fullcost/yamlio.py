@@ -43,6 +43,8 @@ class _Loader(yaml.SafeLoader):
 
 
 _LOADER = _Loader("")
+# libyaml's parser when PyYAML was built with it (ten times faster on the catalog); the nodes and marks are the same
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -52,7 +54,7 @@ def _scalar(node: yaml.Node) -> Any:
 def loads(text: str, file: str = "<string>") -> tuple[Any, Positions]:
     """Parse YAML text into plain data and a map from each value's path to its line (1-based)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
