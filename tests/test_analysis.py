@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from fullcost import catalog, estimate
+from fullcost.analysis.premium import counterfactual, premium
 from fullcost.analysis.replicate import LEVELS, replicate
 from fullcost.analysis.trend import Rates, trend
 from fullcost.scenario import loads
@@ -45,6 +46,10 @@ def test_implausible_gpu_hours_are_flagged(cli):
     (["replicate", "deepseek-v3", "--level", "weights+paper"], "no openness level 'weights+paper'"),
     (["trend", "deepseek-v3", "--until", "2020"], "--until 2020 is in the past"),
     (["trend", "deepseek-v3", "--hardware-oom", "-1"], "cannot be negative"),
+    (["premium", "llama-3.1-405b"], "no export-control premium for llama-3.1-405b: the scenario works under no "
+                                    "export controls"),
+    (["premium", "deepseek-v3@unrestricted"], "the counterfactual without export controls itself"),
+    (["premium", "deepseek-v3@essay"], "the premium belongs to deepseek-v3"),
 ])
 def test_bad_input_is_one_line_exit_2(cli, args, needle):
     r = cli(*args)
@@ -118,6 +123,44 @@ def test_export_control_premium_is_the_difference_from_the_unrestricted_variant(
     free_items = {it["name"] for it in free["development"]["items"]}
     assert "staff: export-control workarounds" in base_items
     assert "staff: export-control workarounds" not in free_items
+
+
+def test_premium_is_taken_sample_by_sample_and_its_steps_add_up():
+    doc = catalog.load_scenario("deepseek-v3")
+    cf = counterfactual(doc)
+    assert cf.doc is not None and cf.doc.scenario.name == "deepseek-v3@unrestricted"
+    est, free = estimate.run(doc, 20_000, 5), estimate.run(cf.doc, 20_000, 5)
+    out = premium(est, free)
+    diff = est.development_total - free.development_total
+    d = out["development"]
+    assert d["premium_usd"]["mean"] == pytest.approx(float(diff.mean()), rel=1e-12)
+    assert d["premium_usd"]["p5"] == pytest.approx(float(np.percentile(diff, 5)), rel=1e-12)
+    assert d["probability_positive"] == pytest.approx(float((diff > 0).mean()))
+    assert sum(st["usd"]["mean"] for st in out["by_step"]) == pytest.approx(d["premium_usd"]["mean"], rel=1e-9)
+    assert {st["step"] for st in out["by_step"]} >= {"final_run", "staff"}
+    # paired: the same seed shares every input the variant leaves alone, so the premium's interval is far
+    # narrower than against an independent run of the variant (another seed)
+    other = estimate.run(cf.doc, 20_000, 6).development_total
+    unpaired = est.development_total - other
+    width = d["premium_usd"]["p95"] - d["premium_usd"]["p5"]
+    assert width < 0.5 * float(np.percentile(unpaired, 95) - np.percentile(unpaired, 5))
+    assert d["premium_usd"]["p5"] > 0 > float(np.percentile(unpaired, 5))
+    with pytest.raises(ValueError, match="same samples and seed"):
+        premium(est, estimate.run(cf.doc, 20_000, 6))
+
+
+def test_premium_cli_contract(cli):
+    out = cli("premium", "deepseek-v3", "--format", "json", "-n", "3000", "--seed", "2").json()
+    assert set(out) == {"scenario", "variant", "description", "samples", "seed", "development", "by_step",
+                        "lab_annual"}
+    assert (out["scenario"], out["variant"], out["samples"], out["seed"]) == (
+        "deepseek-v3", "deepseek-v3@unrestricted", 3000, 2)
+    d = out["development"]
+    assert d["with_controls_usd"]["mean"] - d["without_usd"]["mean"] == pytest.approx(d["premium_usd"]["mean"])
+    assert 0 < d["share_of_cost"]["mean"] < 1
+    assert out["lab_annual"]["premium_usd"]["mean"] > 0
+    table = cli("premium", "deepseek-v3", "-n", "3000", "--seed", "2")
+    assert table.code == 0 and "the premium (sample by sample)" in table.out
 
 
 def test_workaround_staff_is_split_out_not_added():

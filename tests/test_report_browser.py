@@ -166,7 +166,7 @@ def test_new_charts_show_the_analyses_figures(page, pages, analyses):
         assert usd(s["mean"]) in say["replication"]["texts"]
     # the premium: both runs' means and their difference
     x = a["export_controls"]
-    assert f"premium +{usd(x['difference_of_means_usd'])}" in say["premium"]["texts"]
+    assert f"premium +{usd(x['premium']['development']['premium_usd']['mean'])}" in say["premium"]["texts"]
     assert usd(x["unrestricted"]["development"]["total_usd"]["mean"]) in say["premium"]["texts"]
     # the fan chart: each year's median, band, probability and frontier median
     tr = a["trend"]

@@ -38,7 +38,7 @@ def toy():
 def premium_chart(m, w=charts.WIDE) -> charts.Chart:
     x = m.beyond.export
     return charts.premium(m.title, m.out["development"]["total_usd"], x.unrestricted["development"]["total_usd"],
-                          x.variant, x.difference_of_means_usd, w)
+                          x.variant, x.premium["development"]["premium_usd"]["mean"], w)
 
 
 def all_charts(m) -> list[charts.Chart]:
@@ -203,7 +203,7 @@ def test_premium_chart_brackets_the_difference_of_means(ds):
     assert len(bracket) == 1
     ends = sorted((b.x + b.w) for b in bars)
     assert (bracket[0].x1, bracket[0].x2) == pytest.approx(tuple(ends))
-    assert f"premium +{fmt.usd(x.difference_of_means_usd)}" in _texts(c)
+    assert f"premium +{fmt.usd(x.premium['development']['premium_usd']['mean'])}" in _texts(c)
 
 
 def test_trend_fan_chart(ds):

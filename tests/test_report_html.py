@@ -102,8 +102,7 @@ def analyses_json(name: str, est: dict, n: str, seed: str, claim: str | None = N
            "trend": _json("trend", name, *run)}
     if name == "deepseek-v3":
         u = _json("estimate", f"{name}@unrestricted", *run)
-        out["export_controls"] = {"unrestricted": u, "difference_of_means_usd":
-                                  est["development"]["total_usd"]["mean"] - u["development"]["total_usd"]["mean"]}
+        out["export_controls"] = {"unrestricted": u, "premium": _json("premium", name, *run)}
     return out
 
 
@@ -217,9 +216,18 @@ def test_export_premium_section(deepseek, deepseek_analyses):
     sec = words(raw)
     x = deepseek_analyses["export_controls"]
     u = x["unrestricted"]["development"]["total_usd"]
-    assert x["difference_of_means_usd"] > 0
+    p = x["premium"]["development"]
+    prem = p["premium_usd"]
+    # the premium is taken sample by sample: its mean is the difference of the means, its interval its own
+    assert prem["mean"] == pytest.approx(est["development"]["total_usd"]["mean"] - u["mean"], rel=1e-9)
+    assert 0 < prem["p5"] < prem["mean"] < prem["p95"]
+    assert prem["p95"] - prem["p5"] < (est["development"]["total_usd"]["p95"] - u["p5"])
     assert (f"Development cost {fmt.usd(est['development']['total_usd']['mean'])} with the controls, "
-            f"{fmt.usd(u['mean'])} without them: a premium of {fmt.usd(x['difference_of_means_usd'])}") in sec
+            f"{fmt.usd(u['mean'])} without them: a premium of {fmt.usd(prem['mean'])} (90% interval "
+            f"{fmt.usd(prem['p5'])}–{fmt.usd(prem['p95'])}, taken simulation by simulation), "
+            f"{fmt.pct(p['share_of_cost']['mean'])} of the cost on average") in sec
+    for st in x["premium"]["by_step"]:
+        assert f"of which {st['label']}{fmt.usd(st['usd']['mean'])}" in sec
     assert "deepseek-v3@unrestricted" in sec and "run with the same 4,000 simulations and seed 3" in sec
     assert f"{fmt.usd(u['p5'])}–{fmt.usd(u['p95'])}" in sec  # each run's own interval
     assert 'data-chart="premium"' in raw
@@ -227,7 +235,7 @@ def test_export_premium_section(deepseek, deepseek_analyses):
 
 @pytest.mark.parametrize(("model", "needle"), [
     ("deepseek-v3@unrestricted", "this is the counterfactual without export controls itself"),
-    ("deepseek-v3@essay", "the premium is in the report of deepseek-v3"),
+    ("deepseek-v3@essay", "the premium belongs to deepseek-v3"),
     (str(TOY_GOLDEN), "the scenario works under no export controls (it has no restricted hardware)"),
 ])
 def test_export_premium_does_not_apply(tmp_path, cli, model, needle):

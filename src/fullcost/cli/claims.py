@@ -1,4 +1,5 @@
-"""`fullcost claim`, `replicate` and `trend`: check a claim, price a replication, project costs forward."""
+"""`fullcost claim`, `replicate`, `trend` and `premium`: check a claim, price a replication, project costs forward,
+measure what export controls cost."""
 
 from __future__ import annotations
 
@@ -125,3 +126,31 @@ def trend(
     from fullcost.report.text import trend_table
 
     trend_table(out)
+
+
+@app.command()
+def premium(
+    scenario: Annotated[str, typer.Argument(help="a catalog model name or a scenario YAML file with an "
+                                                 "'unrestricted' variant")],
+    samples: Samples = 10_000,
+    seed: Seed = 0,
+    format: Fmt = Format.table,
+) -> None:
+    """What working under chip export controls added to the cost: the scenario against its 'unrestricted'
+    variant, sample by sample."""
+    with guard():
+        from fullcost import catalog, estimate
+        from fullcost.analysis.premium import counterfactual
+        from fullcost.analysis.premium import premium as run_premium
+
+        doc = catalog.load_scenario(scenario)
+        cf = counterfactual(doc)
+        if cf.doc is None:
+            raise InputError(f"no export-control premium for {doc.scenario.name}: {cf.reason}")
+        out = run_premium(estimate.run(doc, samples, seed), estimate.run(cf.doc, samples, seed))
+    if format is Format.json:
+        emit_json(out)
+        return
+    from fullcost.report.text import premium_table
+
+    premium_table(out)

@@ -18,7 +18,6 @@ from fullcost.cli.app import Samples, Seed, app, guard, write_atomic
 if TYPE_CHECKING:
     from fullcost.estimate import Estimate
     from fullcost.report.html import Beyond, ExportPremium
-    from fullcost.scenario import Doc
 
 # Work above this many samples x models gets a progress bar (on a terminal only): about a second and up.
 HEAVY_SAMPLES = 250_000
@@ -128,37 +127,18 @@ def _statements_file(path: Path, names: list[str]) -> dict[str, dict[str, Any]]:
     raise InputError(f"statements for several models must be keyed by model name ({', '.join(names)})", str(path))
 
 
-UNRESTRICTED = "unrestricted"  # the variant of a scenario file that is the same lab without export controls
-
-
-def export_premium(doc: Doc, out: dict[str, Any], samples: int, seed: int) -> ExportPremium:
+def export_premium(est: Estimate, samples: int, seed: int) -> ExportPremium:
     """The scenario against its file's ``unrestricted`` variant (same samples and seed), or why there is none."""
     from fullcost import estimate as est_mod
-    from fullcost import scenario
-    from fullcost.report.html import ExportPremium, export_premium
+    from fullcost.analysis.premium import counterfactual, premium
+    from fullcost.report.html import ExportPremium
 
-    sc = doc.scenario
-    ec = sc.export_controls
-    if sc.variant == UNRESTRICTED:
-        return ExportPremium(False, "this is the counterfactual without export controls itself; the premium is "
-                                    "in the report of the scenario it varies.")
-    if ec is None or not ec.applies:
-        return ExportPremium(False, "the scenario works under no export controls (it has no restricted hardware), "
-                                    "so there is no premium to estimate.")
-    if sc.variant is not None:
-        base = scenario.load(Path(doc.file))
-        base_name = base.scenario.name
-        if UNRESTRICTED in base.scenario.variants:
-            return ExportPremium(False, f"this is the @{sc.variant} variant. The file's '{UNRESTRICTED}' variant "
-                                        f"takes the controls out of the base scenario, so against this variant "
-                                        f"the difference would mix in the variant's own changes; the premium is "
-                                        f"in the report of {base_name}.")
-    if UNRESTRICTED not in sc.variants:
-        return ExportPremium(False, f"the scenario works under export controls but has no '{UNRESTRICTED}' "
-                                    "variant (the same lab without them) to compare with.", missing=True)
-    vdoc = scenario.load(Path(doc.file), UNRESTRICTED)
-    vout = est_mod.to_json(est_mod.run(vdoc, samples, seed))
-    return export_premium(out, vdoc.scenario.name, vdoc.scenario.description or "", vout)
+    cf = counterfactual(est.doc)
+    if cf.doc is None:
+        return ExportPremium(False, cf.reason, cf.missing)
+    free = est_mod.run(cf.doc, samples, seed)
+    return ExportPremium(True, variant=cf.doc.scenario.name, description=cf.doc.scenario.description or "",
+                         unrestricted=est_mod.to_json(free), premium=premium(est, free))
 
 
 def analyse(est: Estimate, out: dict[str, Any], samples: int, seed: int, claim_usd: float | None,
@@ -178,7 +158,7 @@ def analyse(est: Estimate, out: dict[str, Any], samples: int, seed: int, claim_u
     cl = check(est, claim_usd if claim_usd is not None else float(out["headline"]["usd"]))
     rep = public(replicate(est))
     tr = trend(est, below_usd, None, Rates(), this_year)
-    return Beyond(cl, given, rep, tr, export_premium(est.doc, out, samples, seed))
+    return Beyond(cl, given, rep, tr, export_premium(est, samples, seed))
 
 
 @app.command()

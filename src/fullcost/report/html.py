@@ -50,25 +50,12 @@ class ExportPremium:
     variant: str = ""  # the variant's name, e.g. deepseek-v3@unrestricted
     description: str = ""
     unrestricted: dict[str, Any] | None = None  # the variant's estimate JSON, same samples and seed
-    difference_of_means_usd: float | None = None
+    premium: dict[str, Any] | None = None  # analysis.premium.premium: the sample-wise difference
 
     def as_json(self) -> dict[str, Any]:
         return {"applies": self.applies, "reason": self.reason or None, "variant": self.variant or None,
                 "description": self.description or None, "unrestricted": self.unrestricted,
-                "difference_of_means_usd": self.difference_of_means_usd}
-
-
-def export_premium(out: dict[str, Any], variant: str, description: str, unrestricted: dict[str, Any]
-                   ) -> ExportPremium:
-    """The premium from the two runs' JSON.
-
-    The one subtraction in the report: the runs are summarized separately, so the difference of their mean
-    development costs is all that can be shown here; an interval of the difference needs the sample-wise
-    difference, which belongs in ``analysis/``.
-    """
-    diff = float(out["development"]["total_usd"]["mean"]) - float(unrestricted["development"]["total_usd"]["mean"])
-    return ExportPremium(True, variant=variant, description=description, unrestricted=unrestricted,
-                         difference_of_means_usd=diff)
+                "premium": self.premium}
 
 
 @dataclass
@@ -520,37 +507,46 @@ def replication_section(m: ModelReport, b: Beyond, fid: str) -> str:
 def export_section(m: ModelReport, b: Beyond, fid: str) -> str:
     """The export-control premium: the scenario against its ``unrestricted`` variant, or why it does not apply."""
     x, src = b.export, "export_controls"
-    if not x.applies or x.unrestricted is None or x.difference_of_means_usd is None:
+    if not x.applies or x.unrestricted is None or x.premium is None:
         return _missing(e(x.reason)) if x.missing else _na(e(x.reason))
-    o, u = m.out, x.unrestricted
-    dev, udev = o["development"]["total_usd"], u["development"]["total_usd"]
-    diff = x.difference_of_means_usd
+    o, u, p = m.out, x.unrestricted, x.premium["development"]
+    dev, udev, prem = o["development"]["total_usd"], u["development"]["total_usd"], p["premium_usd"]
     out = [f"<p>What working under chip export controls cost {e(m.title)}: this scenario against its "
            f"<code>unrestricted</code> variant, <code>{e(x.variant)}</code>, run with the same "
-           f"{o['samples']:,} simulations and seed {o['seed']}.</p>"]
+           f"{o['samples']:,} simulations and seed {o['seed']}, so that each simulation of one run shares every "
+           "input the variant leaves alone with the same simulation of the other.</p>"]
     if x.description:
         out.append(f'<p class="variant">{e(x.description)}</p>')
+    rng = (f" (90% interval {interval('premium.development.premium_usd', prem, src=src)}, taken simulation by "
+           "simulation)") if prem["p5"] != prem["p95"] else ""
     out.append(f'<p class="verdict">Development cost {fig("development.total_usd.mean", dev["mean"])} with the '
                f'controls, {fig("unrestricted.development.total_usd.mean", udev["mean"], src=src)} without them: '
-               f'a premium of <b>{fig("difference_of_means_usd", diff, src=src)}</b> (the difference of the '
-               "means).</p>")
+               f'a premium of <b>{fig("premium.development.premium_usd.mean", prem["mean"], src=src)}</b>{rng}, '
+               f'{fig("premium.development.share_of_cost.mean", p["share_of_cost"]["mean"], "pct", src)} of the '
+               "cost on average; the controls raised the cost in "
+               f'{fig("premium.development.probability_positive", p["probability_positive"], "pct", src)} of the '
+               "simulations.</p>")
     body = []
-    v, rng = mean_and_interval("development.total_usd", dev)
+    v, r = mean_and_interval("development.total_usd", dev)
     body.append(f'<tr><td>with export controls <span class="detail">{e(m.name)}</span></td><td class="n">{v}</td>'
-                f'<td class="n">{rng}</td></tr>')
-    v, rng = mean_and_interval("unrestricted.development.total_usd", udev, src=src)
+                f'<td class="n">{r}</td></tr>')
+    v, r = mean_and_interval("unrestricted.development.total_usd", udev, src=src)
     body.append(f'<tr><td>without them <span class="detail">{e(x.variant)}</span></td><td class="n">{v}</td>'
-                f'<td class="n">{rng}</td></tr>')
-    body.append(f'<tr class="total"><td>the premium: difference of the means</td>'
-                f'<td class="n">{fig("difference_of_means_usd", diff, src=src)}</td><td class="n"></td></tr>')
+                f'<td class="n">{r}</td></tr>')
+    for i, st in enumerate(x.premium["by_step"]):
+        v, r = mean_and_interval(f"premium.by_step.{i}.usd", st["usd"], src=src)
+        body.append(f'<tr><td>of which {e(st["label"])}</td><td class="n">{v}</td>'
+                    f'<td class="n">{r}</td></tr>')
+    v, r = mean_and_interval("premium.development.premium_usd", prem, src=src)
+    body.append(f'<tr class="total"><td>the premium</td><td class="n">{v}</td><td class="n">{r}</td></tr>')
     out.append(_table((("development cost", False), ("mean", True), ("90% interval", True)), body,
                       "With and without export controls", cls="stack"))
     name = str(u.get("name") or x.variant)
     cap = ("The development cost with and without export controls (bars to the mean, whiskers over each run's "
-           "90% interval). The premium is the difference of the two means; each run's interval is its own, not "
-           "an interval of the difference.")
-    out.append(_figure(fid, charts.premium(m.title, dev, udev, name, diff),
-                       charts.premium(m.title, dev, udev, name, diff, charts.NARROW), cap))
+           "90% interval) and the premium between the means. The premium's own interval, in the table, is "
+           "narrower than the gap between the runs' intervals suggests: the runs share their inputs.")
+    out.append(_figure(fid, charts.premium(m.title, dev, udev, name, prem["mean"]),
+                       charts.premium(m.title, dev, udev, name, prem["mean"], charts.NARROW), cap))
     return "".join(out)
 
 
@@ -1059,9 +1055,10 @@ def figures(ms: Sequence[ModelReport]) -> list[tuple[str, charts.Chart]]:
             out.append((f"{m.slug}-claim", charts.claim_chart(b.claim, m.view)))
             out.append((f"{m.slug}-replication", charts.replication(b.replicate, m.title)))
             x = b.export
-            if x.applies and x.unrestricted is not None and x.difference_of_means_usd is not None:
+            if x.applies and x.unrestricted is not None and x.premium is not None:
                 out.append((f"{m.slug}-premium", charts.premium(
                     m.title, m.out["development"]["total_usd"], x.unrestricted["development"]["total_usd"],
-                    str(x.unrestricted.get("name") or x.variant), x.difference_of_means_usd)))
+                    str(x.unrestricted.get("name") or x.variant),
+                    x.premium["development"]["premium_usd"]["mean"])))
             out.append((f"{m.slug}-trend", charts.trend_fan(b.trend, m.title)))
     return out

@@ -221,3 +221,31 @@ def trend_table(out: dict[str, Any]) -> None:
                 f"(~{fmt.usd(out['other_part_usd']['mean'])}) are held constant.")
     else:
         c.print(f"Median year below {fmt.usd(out['below_usd'])}: {out['year_p50']}.")
+
+
+def premium_table(out: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    c = _console()
+    d = out["development"]
+    t = Table(title=f"{out['scenario']}: the export-control premium (against {out['variant']})")
+    t.add_column("development cost")
+    t.add_column("mean", justify="right")
+    t.add_column("90% interval", justify="right")
+
+    def add(label: str, s: dict[str, float]) -> None:
+        t.add_row(label, fmt.usd(s["mean"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+
+    add("with export controls", d["with_controls_usd"])
+    add("without them", d["without_usd"])
+    for st in out["by_step"]:
+        add(f"  of which {st['label']}", st["usd"])
+    add("the premium (sample by sample)", d["premium_usd"])
+    c.print(t)
+    c.print(f"The premium is {fmt.pct(d['share_of_cost']['mean'])} of the development cost on average; the controls "
+            f"raised the cost in {fmt.pct(d['probability_positive'])} of {out['samples']:,} simulations.")
+    lab = out["lab_annual"]
+    if lab is not None:
+        s = lab["premium_usd"]
+        c.print(f"The lab's annual cost: {fmt.usd(s['mean'])} more under the controls "
+                f"(90% interval {fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}).")
