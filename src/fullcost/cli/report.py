@@ -17,7 +17,7 @@ from fullcost.cli.app import Samples, Seed, app, guard, write_atomic
 
 if TYPE_CHECKING:
     from fullcost.estimate import Estimate
-    from fullcost.report.html import Beyond, ExportPremium
+    from fullcost.report.model import Beyond, ExportPremium
 
 # Work above this many samples x models gets a progress bar (on a terminal only): about a second and up.
 HEAVY_SAMPLES = 250_000
@@ -131,7 +131,7 @@ def export_premium(est: Estimate, samples: int, seed: int) -> ExportPremium:
     """The scenario against its file's ``unrestricted`` variant (same samples and seed), or why there is none."""
     from fullcost import estimate as est_mod
     from fullcost.analysis.premium import counterfactual, premium
-    from fullcost.report.html import ExportPremium
+    from fullcost.report.model import ExportPremium
 
     cf = counterfactual(est.doc)
     if cf.doc is None:
@@ -152,7 +152,7 @@ def analyse(est: Estimate, out: dict[str, Any], samples: int, seed: int, claim_u
     from fullcost.analysis.claim import check
     from fullcost.analysis.replicate import public, replicate
     from fullcost.analysis.trend import Rates, trend
-    from fullcost.report.html import Beyond
+    from fullcost.report.model import Beyond
 
     given = claim_usd is not None
     cl = check(est, claim_usd if claim_usd is not None else float(out["headline"]["usd"]))

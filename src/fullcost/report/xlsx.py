@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from fullcost import __version__
-from fullcost.report.html import STATEMENTS, ModelReport, is_summary, statement_tables
+from fullcost.report.model import ModelReport
+from fullcost.report.statements import STATEMENTS, is_summary, statement_tables
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
