@@ -1,6 +1,11 @@
 """Allocation: the ledger's usage, bills and staff turned into cost items per model, idle capacity included.
 
-- Owned GPUs: each used GPU-hour costs its pool's depreciation, facility and energy (``actuals.fleet``).
+- Owned GPUs: each used GPU-hour costs its pool's depreciation, facility and energy (``actuals.fleet``). The
+  energy is modelled (GPU-hours x the pool's energy per hour) except where the GPUs' energy was measured
+  (tracker records with NVML energy, CodeCarbon runs: ``actuals.usage``): a row's energy is
+  (GPU-seconds - measured GPU-seconds) / 3,600 x energy per hour + measured GPU-kWh x energy per GPU-kWh (server
+  ratio x PUE x electricity price). The allocation counts the GPU-hours and GPU-kWh priced from measurement and
+  the GPU-hours priced from the model. Depreciation, facility and idle capacity do not depend on it.
 - Idle capacity: per pool and month, capacity hours less used hours, at depreciation + facility. Shared as
   OpenCost shares idle: ``weighted`` (in proportion to each model's used hours that month), ``even`` (equal
   parts to the models that used the pool that month) or ``none`` (kept apart, the lab's own item).
@@ -25,7 +30,7 @@ from fullcost.actuals import focus as fo
 from fullcost.actuals import rules as rl
 from fullcost.actuals import usage as us
 from fullcost.actuals.engine import Ledger
-from fullcost.actuals.fleet import Fleet
+from fullcost.actuals.fleet import Fleet, Pool
 from fullcost.actuals.staff import Staff
 from fullcost.errors import InputError
 from fullcost.items import CostItem
@@ -56,6 +61,29 @@ class Allocation:
     idle_hours: float = 0.0
     fleet_usd: float = 0.0
     rule_hits: dict[int, int] = field(default_factory=dict)
+    # owned GPU-hours the fleet priced, by how their energy was priced: measured (with the GPUs' measured kWh)
+    # or modelled; and the measured part by (model, phase): (GPU-hours, GPU-kWh)
+    measured_hours: float = 0.0
+    measured_kwh: float = 0.0
+    modelled_hours: float = 0.0
+    measured: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+
+    def price_used(self, r: us.Row, pool: Pool) -> None:
+        """An owned row's depreciation, energy (measured where it was) and facility."""
+        h = float(r.gpu_s) / 3600.0
+        self.add(r.model, r.phase, "depreciation", h * pool.dep_per_hour)
+        self.add(r.model, r.phase, "energy", us.energy_usd(r, pool))
+        self.add(r.model, r.phase, "facility", h * pool.fac_per_hour)
+        if not r.measured_s and not r.gpu_kwh:
+            self.modelled_hours += h
+            return
+        mh, kwh = float(r.measured_s) / 3600.0, float(r.gpu_kwh)
+        self.measured_hours += mh
+        self.measured_kwh += kwh
+        self.modelled_hours += float(r.modelled_s) / 3600.0
+        k = (r.model, r.phase)
+        a, b = self.measured.get(k, (0.0, 0.0))
+        self.measured[k] = (a + mh, b + kwh)
 
     def add(self, model: str, phase: str, kind: str, usd: float) -> None:
         if usd:
@@ -144,13 +172,12 @@ def allocate(led: Ledger, setup: Setup) -> Allocation:
                     cap = fleet.capacity_hours(pool, month, first, last)
                     here = [r for r in owned if r.pool == pi and r.month == month]
                     used = sum(float(r.gpu_s) for r in here) / 3600.0
+                    measured_h = sum(float(r.measured_s) for r in here) / 3600.0
+                    measured_kwh = sum(float(r.gpu_kwh) for r in here)
                     out.capacity_hours += cap
                     out.used_hours += used
                     for r in here:
-                        h = float(r.gpu_s) / 3600.0
-                        out.add(r.model, r.phase, "depreciation", h * pool.dep_per_hour)
-                        out.add(r.model, r.phase, "energy", h * pool.energy_per_hour)
-                        out.add(r.model, r.phase, "facility", h * pool.fac_per_hour)
+                        out.price_used(r, pool)
                     if used > cap * (1 + 1e-9) and cap >= 0:
                         out.warnings.append(
                             f"pool '{pool.name}' {month // 100}-{month % 100:02d}: {used:,.0f} GPU-hours used but "
@@ -158,18 +185,15 @@ def allocate(led: Ledger, setup: Setup) -> Allocation:
                             "months are counted in the month they ended)")
                     idle = max(cap - used, 0.0)
                     out.idle_hours += idle
-                    out.fleet_usd += cap * pool.idle_rate + used * pool.energy_per_hour
+                    out.fleet_usd += (cap * pool.idle_rate + (used - measured_h) * pool.energy_per_hour
+                                      + measured_kwh * pool.energy_per_gpu_kwh)
                     _spread(out, setup.idle, [(r.model, r.phase, float(r.gpu_s)) for r in here],
                             {"idle_depreciation": idle * pool.dep_per_hour, "idle_facility": idle * pool.fac_per_hour})
             # usage outside the period (or its pools' service dates) is priced as used, without capacity
             inside = {(pi, m) for pi in range(len(fleet.pools)) for m in months}
             for r in owned:
                 if r.pool >= 0 and (r.pool, r.month) not in inside:
-                    pool = fleet.pools[r.pool]
-                    h = float(r.gpu_s) / 3600.0
-                    out.add(r.model, r.phase, "depreciation", h * pool.dep_per_hour)
-                    out.add(r.model, r.phase, "energy", h * pool.energy_per_hour)
-                    out.add(r.model, r.phase, "facility", h * pool.fac_per_hour)
+                    out.price_used(r, fleet.pools[r.pool])
     _kubernetes(out, setup.idle, [r for r in rows if r.pool == -2])
     for model, phase, _billed, effective in (fo.attributed(led, setup.rules)
                                              if us.has_rows(led, led.table("bills")) else []):
@@ -226,7 +250,11 @@ def items(alloc: Allocation, model: str, n: int = 1) -> list[CostItem]:
             continue
         cat, cash, what = KINDS[kind]
         hours = alloc.gpu_hours.get((m, phase), 0.0)
-        detail = (f"{hours:,.0f} GPU-hours x the pool's rate" if kind in ("depreciation", "energy", "facility")
+        mh, kwh = alloc.measured.get((m, phase), (0.0, 0.0))
+        detail = (f"{hours - mh:,.0f} GPU-hours x the pool's modelled energy per hour + {kwh:,.1f} GPU-kWh measured "
+                  f"on {mh:,.0f} GPU-hours x server power ratio x PUE x electricity price"
+                  if kind == "energy" and (mh or kwh)
+                  else f"{hours:,.0f} GPU-hours x the pool's rate" if kind in ("depreciation", "energy", "facility")
                   else "idle GPU-hours x depreciation and facility, shared by policy" if kind.startswith("idle")
                   else "OpenCost's cost of the allocations" if kind.startswith("kubernetes")
                   else "EffectiveCost of the bills the rules attribute")
@@ -285,6 +313,20 @@ def resolve(led: Ledger, rules: str | Path | None = None, fleet: str | Path | No
     return Setup(rs, fl, st, policy)
 
 
+def energy(alloc: Allocation) -> dict[str, Any]:
+    """How the owned GPU-hours' energy was priced: from measured GPU energy, or from the model."""
+    return {"measured_gpu_hours": alloc.measured_hours, "measured_gpu_kwh": alloc.measured_kwh,
+            "modelled_gpu_hours": alloc.modelled_hours}
+
+
+def energy_line(alloc: Allocation) -> str | None:
+    """A sentence on measured vs modelled energy, where anything was priced."""
+    if not alloc.measured_hours and not alloc.measured_kwh and not alloc.modelled_hours:
+        return None
+    return (f"energy: {alloc.measured_hours:,.0f} GPU-hours priced from measured GPU energy "
+            f"({alloc.measured_kwh:,.1f} kWh at the GPUs), {alloc.modelled_hours:,.0f} GPU-hours from the model")
+
+
 def summary(alloc: Allocation) -> dict[str, Any]:
     """``ledger costs``: every model's total (unattributed and the lab's own included), by kind of cost."""
     rows = []
@@ -299,6 +341,6 @@ def summary(alloc: Allocation) -> dict[str, Any]:
     return {"rows": rows, "total": {"usd": alloc.total(), "gpu_hours": sum(alloc.gpu_hours.values())},
             "fleet": {"capacity_gpu_hours": alloc.capacity_hours, "used_gpu_hours": alloc.used_hours,
                       "idle_gpu_hours": alloc.idle_hours, "usd": alloc.fleet_usd,
-                      "months": [f"{m // 100}-{m % 100:02d}" for m in alloc.months]},
+                      "months": [f"{m // 100}-{m % 100:02d}" for m in alloc.months], "energy": energy(alloc)},
             "warnings": alloc.warnings}
 

@@ -86,7 +86,7 @@ def to_json(est: ActualEstimate) -> dict[str, Any]:
             "fleet": None if est.setup.fleet is None else {
                 "file": est.setup.fleet.file, "capacity_gpu_hours": a.capacity_hours,
                 "used_gpu_hours": a.used_hours, "idle_gpu_hours": a.idle_hours,
-                "months": [f"{m // 100}-{m % 100:02d}" for m in a.months]},
+                "months": [f"{m // 100}-{m % 100:02d}" for m in a.months], "energy": al.energy(a)},
             "rules": est.setup.rules.file or None,
             "staff": est.setup.staff.file if est.setup.staff else None,
         },

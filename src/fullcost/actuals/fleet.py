@@ -25,6 +25,13 @@ own costing (``fullcost.costing.fleet``) gives each GPU's capex, power and facil
 
 A used GPU-hour costs all three; an idle GPU-hour costs depreciation and facility. Idle hours are capacity
 hours (GPUs x hours in the period) less used hours, per pool and month.
+
+Where the GPUs' own energy was measured (the tracker's NVML counter, CodeCarbon's ``gpu_energy``), that work's
+energy is priced from the measurement instead of the model: a measured GPU-kWh becomes gpu_kWh x server ratio x
+PUE at the facility (the model's factors without TDP x average draw), at the same electricity price. Each pool
+carries that price per GPU-kWh next to its energy per GPU-hour, both from the same central values; the
+per-GPU-kWh factor of a group is its energy per hour / (TDP x average draw), averaged over a pool's groups by
+GPU count like the other rates.
 """
 
 from __future__ import annotations
@@ -49,7 +56,8 @@ class Pool:
     hardware: str
     dep_per_hour: float  # depreciation per capacity GPU-hour
     fac_per_hour: float  # facility per capacity GPU-hour
-    energy_per_hour: float  # energy per used GPU-hour
+    energy_per_hour: float  # energy per used GPU-hour (modelled: TDP x ratio x average draw x PUE x price)
+    energy_per_gpu_kwh: float  # energy per measured GPU-kWh (server ratio x PUE x price)
     match: dict[str, tuple[str, ...]] = field(default_factory=dict)
     start: dt.date | None = None
     end: dt.date | None = None
@@ -174,10 +182,16 @@ def _from_scenario(doc: Any, data: dict[str, Any], pos: yamlio.Positions, file: 
     life = float(fc.life_years[0])
     elec = float(fc.usd_per_kwh[0])
     fac = float(fc.facility_usd_per_kw_hour[0])
-    # per group: hardware, GPUs, depreciation and facility per capacity hour, energy per used hour
-    groups: list[tuple[str, float, float, float, float]] = [
-        (g.chip.id, float(g.count[0]), float(g.capex_per_gpu[0]) / (life * HOURS_PER_YEAR), float(g.it_kw[0]) * fac,
-         float(g.kwh_per_hour[0]) * elec) for g in fc.groups]
+    # per group: hardware, GPUs, depreciation and facility per capacity hour, energy per used hour, energy per
+    # measured GPU-kWh: kWh per hour / (TDP x average draw) is the server ratio x PUE, drawn as the costing drew it
+    groups: list[tuple[str, float, float, float, float, float]] = []
+    for g in fc.groups:
+        tdp_kw = float(ctx.q((f"hardware.{g.chip.id}.tdp_w",), g.chip.tdp_w, "watts")[0]) / 1000.0
+        frac = float(ctx.q((f"hardware.{g.chip.id}.power_fraction",), g.chip.power_fraction)[0])
+        kwh = float(g.kwh_per_hour[0])
+        per_kwh = kwh / (tdp_kw * frac) * elec if tdp_kw * frac > 0 else 0.0
+        groups.append((g.chip.id, float(g.count[0]), float(g.capex_per_gpu[0]) / (life * HOURS_PER_YEAR),
+                       float(g.it_kw[0]) * fac, kwh * elec, per_kwh))
 
     def pool_of(name: str, idx: list[int], match: dict[str, tuple[str, ...]], start: dt.date | None,
                 end: dt.date | None) -> Pool:
@@ -186,9 +200,9 @@ def _from_scenario(doc: Any, data: dict[str, Any], pos: yamlio.Positions, file: 
         if n <= 0:
             raise err(("pools",), f"pool '{name}' has no GPUs")
         avg = [sum(g[1] * g[2] for g in sel) / n, sum(g[1] * g[3] for g in sel) / n,
-               sum(g[1] * g[4] for g in sel) / n]
+               sum(g[1] * g[4] for g in sel) / n, sum(g[1] * g[5] for g in sel) / n]
         hw = sel[0][0] if len({g[0] for g in sel}) == 1 else "mixed"
-        return Pool(name, n, hw, avg[0], avg[1], avg[2], match, start, end)
+        return Pool(name, n, hw, avg[0], avg[1], avg[2], avg[3], match, start, end)
 
     pools: list[Pool] = []
     raw_pools = data.get("pools")

@@ -200,6 +200,8 @@ def ledger_costs(path: LedgerArg, rules: RulesOpt = None, fleet: FleetOpt = None
     if f["capacity_gpu_hours"]:
         print(f"fleet: {_num(f['capacity_gpu_hours'])} GPU-hours of capacity, {_num(f['used_gpu_hours'])} used, "
               f"{_num(f['idle_gpu_hours'])} idle; ${_num(f['usd'])}")
+    if (line := al.energy_line(alloc)) is not None:
+        print(line)
     for w in out["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
 
