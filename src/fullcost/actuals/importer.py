@@ -148,6 +148,17 @@ def _rejects(led: Ledger, feed: Feed, report: ImportReport, strict: bool) -> Non
             InputError(f"{first.where} {first.line}: {first.reason} (--strict: nothing imported)", str(feed.file))
 
 
+def _tally(led: Ledger, feed: Feed, report: ImportReport, strict: bool, n: int, n_err: int, n_skip: int) -> None:
+    """The report's counts from the parsed rows (plus the records the reader itself rejected), and every bad
+    row with its line when there is one."""
+    structural = feed.structural() if feed.structural else []
+    report.rows = int(n) + len(structural)
+    report.rejected = int(n_err) + len(structural)
+    report.skipped = int(n_skip)
+    if report.rejected:
+        _rejects(led, feed, report, strict)
+
+
 def run(led: Ledger, feed: Feed, strict: bool = False) -> ImportReport:
     led.memo.clear()
     if isinstance(led, DuckLedger):
@@ -175,7 +186,6 @@ def _duck(led: DuckLedger, feed: Feed, strict: bool) -> ImportReport:
         had_rows = bool(led.fetch(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)")[0][0])
         led.ordered(False)
         sel = ", ".join(q(c) for c in cols)
-        structural: list[tuple[int, str]] = []
         if feed.fast is not None:
             fast = feed.fast(feed.raw(False), imp)
             led.execute(f"INSERT INTO {t} ({sel}, import_id) SELECT {sel}, import_id FROM ({led.sql(fast)})")
@@ -197,12 +207,7 @@ def _duck(led: DuckLedger, feed: Feed, strict: bool) -> ImportReport:
                         f"FROM ({led.sql(parsed)})")
             n, n_err, n_skip = led.fetch(f"SELECT count(*), count(_err), count(_skip) FROM {t} "
                                          f"WHERE import_id = {imp}")[0]
-            structural = feed.structural() if feed.structural else []
-            report.rows = int(n) + len(structural)
-            report.rejected = int(n_err) + len(structural)
-            report.skipped = int(n_skip)
-            if report.rejected:
-                _rejects(led, feed, report, strict)
+            _tally(led, feed, report, strict, n, n_err, n_skip)
             if n_skip:
                 for why, cnt in led.fetch(f"SELECT _skip, count(*) FROM {t} WHERE import_id = {imp} "
                                           "AND _skip IS NOT NULL GROUP BY _skip ORDER BY _skip"):
@@ -293,12 +298,7 @@ def _spark(led: SparkLedger, feed: Feed, strict: bool) -> ImportReport:
     df.createOrReplaceTempView("_parsed")
     p = ibis.table(parsed.schema(), name="_parsed")
     n, n_err, n_skip = led.rows(p.aggregate(n=p.count(), e=p._err.count(), s=p._skip.count()))[0]
-    structural = feed.structural() if feed.structural else []
-    report.rows = int(n) + len(structural)
-    report.rejected = int(n_err) + len(structural)
-    report.skipped = int(n_skip)
-    if report.rejected:
-        _rejects(led, feed, report, strict)
+    _tally(led, feed, report, strict, n, n_err, n_skip)
     if n_skip:
         sk = p.filter(p._skip.notnull())
         for why, cnt in led.rows(sk.group_by("_skip").aggregate(n=sk.count()).order_by("_skip")):
