@@ -172,8 +172,6 @@ def allocate(led: Ledger, setup: Setup) -> Allocation:
                     cap = fleet.capacity_hours(pool, month, first, last)
                     here = [r for r in owned if r.pool == pi and r.month == month]
                     used = sum(float(r.gpu_s) for r in here) / 3600.0
-                    measured_h = sum(float(r.measured_s) for r in here) / 3600.0
-                    measured_kwh = sum(float(r.gpu_kwh) for r in here)
                     out.capacity_hours += cap
                     out.used_hours += used
                     for r in here:
@@ -185,8 +183,7 @@ def allocate(led: Ledger, setup: Setup) -> Allocation:
                             "months are counted in the month they ended)")
                     idle = max(cap - used, 0.0)
                     out.idle_hours += idle
-                    out.fleet_usd += (cap * pool.idle_rate + (used - measured_h) * pool.energy_per_hour
-                                      + measured_kwh * pool.energy_per_gpu_kwh)
+                    out.fleet_usd += cap * pool.idle_rate + sum(us.energy_usd(r, pool) for r in here)
                     _spread(out, setup.idle, [(r.model, r.phase, float(r.gpu_s)) for r in here],
                             {"idle_depreciation": idle * pool.dep_per_hour, "idle_facility": idle * pool.fac_per_hour})
             # usage outside the period (or its pools' service dates) is priced as used, without capacity

@@ -282,8 +282,6 @@ def key_of(r: Row, by: str) -> str:
 def energy_usd(r: Row, pool: Pool) -> float:
     """The energy of an owned row: modelled GPU-hours at the pool's rate per hour, measured GPU-kWh at its rate
     per GPU-kWh (``actuals.fleet``)."""
-    if not r.measured_s and not r.gpu_kwh:
-        return float(r.gpu_s) / 3600.0 * pool.energy_per_hour
     return float(r.modelled_s) / 3600.0 * pool.energy_per_hour + float(r.gpu_kwh) * pool.energy_per_gpu_kwh
 
 
