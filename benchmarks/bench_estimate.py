@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fullcost import catalog, estimate
+from fullcost import catalog, estimation
 from fullcost.quantity import Dist
 
 FULLCOST = str(Path(sys.executable).with_name("fullcost"))
@@ -83,8 +83,8 @@ def main() -> None:
                  "< 1 s"))
     for n, target in ((100_000, "< 0.2 s"), (1_000_000, "< 2 s")):
         rows.append((f"estimate + all views, {n:,} samples (in-process)",
-                     best(lambda n=n: estimate.to_json(estimate.run(doc, n, 0)), a.repeat), target))
-    est = estimate.run(doc, 1000, 0)
+                     best(lambda n=n: estimation.to_json(estimation.run(doc, n, 0)), a.repeat), target))
+    est = estimation.run(doc, 1000, 0)
     uncertain = {k: v for k, v in est.ctx.sampler.drawn.items() if not v[0].is_point}
     sq = squiggle_model(uncertain)
     print(f"model: {a.model}; {len(uncertain)} uncertain inputs; best of {a.repeat} runs")
@@ -95,7 +95,7 @@ def main() -> None:
         print("squigglepy: not installed (pip install squigglepy) — no side-by-side figure")
         return
     for n in (100_000, 1_000_000):
-        ours = best(lambda n=n: estimate.run(doc, n, 0), a.repeat)
+        ours = best(lambda n=n: estimation.run(doc, n, 0), a.repeat)
         theirs = best(lambda n=n: sq(n), a.repeat)
         print(f"sampling the same {len(uncertain)} inputs, {n:,} samples: fullcost (whole model) {ours:.3f} s, "
               f"squigglepy (inputs only) {theirs:.3f} s, ratio {theirs / ours:.1f}x")

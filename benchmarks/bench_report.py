@@ -42,13 +42,13 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
 
-    from fullcost import catalog, estimate
+    from fullcost import catalog, estimation
     from fullcost.cli.report import analyse
     from fullcost.report import html, xlsx
 
     doc = catalog.load_scenario(a.model)
-    t_est, est = best(lambda: estimate.run(doc, a.samples, 0), a.repeat)
-    t_json, out = best(lambda: estimate.to_json(est), a.repeat)
+    t_est, est = best(lambda: estimation.run(doc, a.samples, 0), a.repeat)
+    t_json, out = best(lambda: estimation.to_json(est), a.repeat)
     t_beyond, beyond = best(lambda: analyse(est, out, a.samples, 0, None, 10e6, 2025), 1)
     t_model, m = best(lambda: html.model_report(est, out, beyond=beyond), a.repeat)
     t_html, _page = best(lambda: html.render([m], "2025-01-01").encode("utf-8"), a.repeat)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fullcost import catalog, estimate
+from fullcost import catalog, estimation
 from fullcost.analysis.premium import counterfactual, premium
 from fullcost.analysis.replicate import LEVELS, replicate
 from fullcost.analysis.trend import Rates, trend
@@ -57,7 +57,7 @@ def test_bad_input_is_one_line_exit_2(cli, args, needle):
 
 
 def test_replication_is_ordered_by_openness_in_every_sample_and_never_below_the_final_run():
-    est = estimate.run(catalog.load_scenario("deepseek-v3"), 20_000, 4)
+    est = estimation.run(catalog.load_scenario("deepseek-v3"), 20_000, 4)
     res = replicate(est)
     samples = {lv["openness"]: lv["_samples"] for lv in res["levels"]}
     assert list(samples) == list(LEVELS)
@@ -79,7 +79,7 @@ BIG = TOY.replace("gpu_hours: 10K", "gpu_hours: 10M")
 
 
 def test_trend_with_zero_progress_is_todays_cost_every_year():
-    est = estimate.run(loads(BIG, "big.yaml"), 200, 0)
+    est = estimation.run(loads(BIG, "big.yaml"), 200, 0)
     out = trend(est, 1e6, 2034, Rates(0.0, 0.0, 0.0), this_year=2026)
     today = est.development_total
     for row in out["years"]:
@@ -88,7 +88,7 @@ def test_trend_with_zero_progress_is_todays_cost_every_year():
 
 
 def test_doubling_a_rate_moves_the_crossing_earlier():
-    est = estimate.run(loads(BIG, "big.yaml"), 200, 0)
+    est = estimation.run(loads(BIG, "big.yaml"), 200, 0)
     total = float(est.development_total.mean())
     below = total / 50
     slow = trend(est, below, 2060, Rates(0.14, 0.1), this_year=2026)
@@ -129,7 +129,7 @@ def test_premium_is_taken_sample_by_sample_and_its_steps_add_up():
     doc = catalog.load_scenario("deepseek-v3")
     cf = counterfactual(doc)
     assert cf.doc is not None and cf.doc.scenario.name == "deepseek-v3@unrestricted"
-    est, free = estimate.run(doc, 20_000, 5), estimate.run(cf.doc, 20_000, 5)
+    est, free = estimation.run(doc, 20_000, 5), estimation.run(cf.doc, 20_000, 5)
     out = premium(est, free)
     diff = est.development_total - free.development_total
     d = out["development"]
@@ -140,13 +140,13 @@ def test_premium_is_taken_sample_by_sample_and_its_steps_add_up():
     assert {st["step"] for st in out["by_step"]} >= {"final_run", "staff"}
     # paired: the same seed shares every input the variant leaves alone, so the premium's interval is far
     # narrower than against an independent run of the variant (another seed)
-    other = estimate.run(cf.doc, 20_000, 6).development_total
+    other = estimation.run(cf.doc, 20_000, 6).development_total
     unpaired = est.development_total - other
     width = d["premium_usd"]["p95"] - d["premium_usd"]["p5"]
     assert width < 0.5 * float(np.percentile(unpaired, 95) - np.percentile(unpaired, 5))
     assert d["premium_usd"]["p5"] > 0 > float(np.percentile(unpaired, 5))
     with pytest.raises(ValueError, match="same samples and seed"):
-        premium(est, estimate.run(cf.doc, 20_000, 6))
+        premium(est, estimation.run(cf.doc, 20_000, 6))
 
 
 def test_premium_cli_contract(cli):
@@ -164,12 +164,12 @@ def test_premium_cli_contract(cli):
 
 
 def test_workaround_staff_is_split_out_not_added():
-    with_split = estimate.run(catalog.load_scenario("deepseek-v3"), 3000, 2)
+    with_split = estimation.run(catalog.load_scenario("deepseek-v3"), 3000, 2)
     staff = sum(float(it.usd.mean()) for it in with_split.iceberg.development if it.category == "staff")
     doc = catalog.load_scenario("deepseek-v3")
     sc = doc.scenario.model_copy(update={"export_controls": None})
     doc.scenario = sc
-    without = estimate.run(doc, 3000, 2)
+    without = estimation.run(doc, 3000, 2)
     staff_without = sum(float(it.usd.mean()) for it in without.iceberg.development if it.category == "staff")
     assert staff == pytest.approx(staff_without, rel=1e-12)
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from fullcost import catalog, estimate
+from fullcost import catalog, estimation
 from fullcost.scenario import loads
 
 from .conftest import TOY
@@ -56,7 +56,7 @@ def _epoch_rate() -> float:
 
 
 def _run(text: str, n: int = 50, seed: int = 0) -> dict:
-    return estimate.to_json(estimate.run(loads(text, "toy.yaml"), n, seed))
+    return estimation.to_json(estimation.run(loads(text, "toy.yaml"), n, seed))
 
 
 def test_point_scenario_development_cost_by_hand():
@@ -93,13 +93,13 @@ def test_bridge_steps_in_order_and_summing_to_the_development_mean():
 
 def test_bridge_sums_exactly_on_uncertain_catalog_models():
     for name in ("deepseek-v3", "llama-3.1-405b"):
-        out = estimate.to_json(estimate.run(catalog.load_scenario(name), 4000, 3))
+        out = estimation.to_json(estimation.run(catalog.load_scenario(name), 4000, 3))
         total = out["development"]["total_usd"]["mean"]
         assert math.fsum(s["usd"] for s in out["bridge"]) == pytest.approx(total, rel=1e-9), name
 
 
 def test_items_sum_to_totals_sample_by_sample_and_summaries_are_ordered():
-    est = estimate.run(catalog.load_scenario("deepseek-v3"), 5000, 11)
+    est = estimation.run(catalog.load_scenario("deepseek-v3"), 5000, 11)
     acc = np.zeros(5000)
     for it in est.iceberg.development:
         acc += it.usd
@@ -109,7 +109,7 @@ def test_items_sum_to_totals_sample_by_sample_and_summaries_are_ordered():
     for it in est.iceberg.lab_annual:
         lab += it.usd
     assert np.allclose(lab, est.lab_total, rtol=1e-12, atol=0)
-    out = estimate.to_json(est)
+    out = estimation.to_json(est)
 
     def walk(node):
         if isinstance(node, dict):
@@ -169,7 +169,7 @@ def test_fleet_prices_gpu_hours_at_the_labs_own_rate_and_gives_the_lab_year():
 def test_a100_equivalents_convert_through_bf16_peaks():
     text = TOY + FLEET.replace("{hardware: h100-sxm, count: 1000, price_usd: 30000, price_basis: dgx}",
                                "{hardware: h100-sxm, a100_equivalents: 3170, price_usd: 30000, price_basis: dgx}")
-    est = estimate.run(loads(text, "toy.yaml"), 10, 0)
+    est = estimation.run(loads(text, "toy.yaml"), 10, 0)
     assert est.iceberg.fleet is not None
     expected = 3170 * catalog.chip("a100-80gb").bf16_tflops.central() / catalog.chip("h100-sxm").bf16_tflops.central()
     assert float(est.iceberg.fleet.groups[0].count[0]) == pytest.approx(expected)
@@ -234,7 +234,7 @@ def test_gpt4_under_epoch_ais_development_cost_method():
     29-49%, arXiv 2405.21015)."""
     doc = catalog.load_scenario("gpt-4")
     doc.scenario = doc.scenario.model_copy(update={"overhead": None})
-    est = estimate.run(doc, 20_000, 1)
+    est = estimation.run(doc, 20_000, 1)
     m = est.ctx.sampler.get("program.multiplier")
     staff = sum(it.usd for it in est.iceberg.development if it.category == "staff")
     expected = est.final.amortized_usd * np.maximum(m, 1.0) + staff

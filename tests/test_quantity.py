@@ -143,7 +143,7 @@ def test_point_samples_are_constant_and_read_only():
 
 
 def test_a_shared_input_referenced_by_two_fields_is_one_array():
-    from fullcost import estimate
+    from fullcost import estimation
     from fullcost.scenario import loads
 
     from .conftest import TOY
@@ -151,7 +151,7 @@ def test_a_shared_input_referenced_by_two_fields_is_one_array():
     text = "inputs:\n  cluster: 32 to 128\n" + TOY.replace("  gpus: 64", "  gpus: {ref: cluster}") + (
         "fleet:\n  gpus:\n    - {hardware: h100-sxm, count: {ref: cluster}, price_usd: 30000}\n"
         "  utilization: 50%\n")
-    est = estimate.run(loads(text, "shared.yaml"), 5000, 3)
+    est = estimation.run(loads(text, "shared.yaml"), 5000, 3)
     cluster = est.ctx.sampler.get("inputs.cluster")
     assert np.array_equal(est.final.gpus, cluster)
     assert est.iceberg.fleet is not None
@@ -160,7 +160,7 @@ def test_a_shared_input_referenced_by_two_fields_is_one_array():
 
 
 def test_a_shared_duration_used_in_hours_and_in_years_is_one_draw():
-    from fullcost import estimate
+    from fullcost import estimation
     from fullcost.scenario import loads
 
     from .conftest import TOY
@@ -168,7 +168,7 @@ def test_a_shared_duration_used_in_hours_and_in_years_is_one_draw():
     text = "inputs:\n  span: 1 to 3 months\n" + TOY.replace("  gpu_hours: 10K", "  duration: {ref: span}") + (
         "staff:\n  duration: {ref: span}\n  roles:\n    - {role: r, headcount: 1, salary_usd: 100K, overhead: 1,"
         " equity_usd: 0}\n")
-    est = estimate.run(loads(text, "span.yaml"), 2000, 5)
+    est = estimation.run(loads(text, "span.yaml"), 2000, 5)
     span_hours = est.ctx.sampler.get("inputs.span")
     assert np.allclose(est.final.gpu_hours, span_hours * 64)
     staff = next(it for it in est.iceberg.development if it.category == "staff")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fullcost import catalog, estimate, fmt
+from fullcost import catalog, estimation, fmt
 from fullcost.cli.report import analyse
 from fullcost.report import charts, html
 
@@ -20,8 +20,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _report(name: str, n: int, seed: int, below: float = 10e6):
-    est = estimate.run(catalog.load_scenario(name), n, seed)
-    out = estimate.to_json(est)
+    est = estimation.run(catalog.load_scenario(name), n, seed)
+    out = estimation.to_json(est)
     return html.model_report(est, out, beyond=analyse(est, out, n, seed, None, below, 2025))
 
 

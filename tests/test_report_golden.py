@@ -111,11 +111,26 @@ def test_golden_text(toy_page):
     _check(GOLDEN / "toy-report.txt", page_text(toy_page))
 
 
+def _rounded(obj: object) -> object:
+    """Floats to 12 significant digits: the last bits of a sum change with numpy's version, not with the model."""
+    if isinstance(obj, float):
+        return float(f"{obj:.12g}")
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_rounded(v) for v in obj]
+    return obj
+
+
 def test_golden_json(toy_page):
     m = re.search(r'<script type="application/json" id="fullcost-data">(.*?)</script>', toy_page, re.S)
     assert m
     data = json.loads(m.group(1).replace("<\\/", "</"))
-    _check(GOLDEN / "toy-report.json", json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    path = GOLDEN / "toy-report.json"
+    got = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    if not UPDATE and path.exists() and _rounded(json.loads(path.read_text(encoding="utf-8"))) == _rounded(data):
+        return  # equal to 12 significant digits
+    _check(path, got)
 
 
 def test_golden_figures_are_calculator_figures(toy_page):

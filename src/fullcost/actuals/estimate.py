@@ -16,7 +16,7 @@ from fullcost import views
 from fullcost.actuals import allocate as al
 from fullcost.actuals import engine, focus
 from fullcost.errors import InputError
-from fullcost.estimate import Headline
+from fullcost.estimation import Headline
 from fullcost.items import CostItem
 from fullcost.quantity import Arr
 from fullcost.summary import summarize

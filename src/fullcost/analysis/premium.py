@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from fullcost import views
-from fullcost.estimate import Estimate
+from fullcost.estimation import Estimate
 from fullcost.scenario import Doc
 from fullcost.summary import summarize
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from fullcost import catalog, views
-from fullcost.estimate import Estimate
+from fullcost.estimation import Estimate
 from fullcost.quantity import Arr
 from fullcost.summary import summarize
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from fullcost import catalog
 from fullcost.errors import InputError
-from fullcost.estimate import Estimate
+from fullcost.estimation import Estimate
 from fullcost.quantity import Arr
 from fullcost.summary import summarize
 

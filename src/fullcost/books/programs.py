@@ -22,7 +22,7 @@ from fullcost.context import Context
 from fullcost.costing.final_run import final_run
 from fullcost.costing.iceberg import build
 from fullcost.errors import InputError
-from fullcost.estimate import headline
+from fullcost.estimation import headline
 from fullcost.quantity import Arr, Dist, Sampler
 
 SHARED = ("hardware", "regions", "defaults")

@@ -27,9 +27,9 @@ def _amount(option: str, text: str, dim: str = "usd") -> float:
 
 
 def _estimate(scenario: str, samples: int, seed: int):  # type: ignore[no-untyped-def]
-    from fullcost import catalog, estimate
+    from fullcost import catalog, estimation
 
-    return estimate.run(catalog.load_scenario(scenario), samples, seed)
+    return estimation.run(catalog.load_scenario(scenario), samples, seed)
 
 
 @app.command()
@@ -139,7 +139,7 @@ def premium(
     """What working under chip export controls added to the cost: the scenario against its 'unrestricted'
     variant, sample by sample."""
     with guard():
-        from fullcost import catalog, estimate
+        from fullcost import catalog, estimation
         from fullcost.analysis.premium import counterfactual
         from fullcost.analysis.premium import premium as run_premium
 
@@ -147,7 +147,7 @@ def premium(
         cf = counterfactual(doc)
         if cf.doc is None:
             raise InputError(f"no export-control premium for {doc.scenario.name}: {cf.reason}")
-        out = run_premium(estimate.run(doc, samples, seed), estimate.run(cf.doc, samples, seed))
+        out = run_premium(estimation.run(doc, samples, seed), estimation.run(cf.doc, samples, seed))
     if format is Format.json:
         emit_json(out)
         return

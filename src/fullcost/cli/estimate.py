@@ -32,7 +32,7 @@ def estimate(
         if scenario is None:
             raise InputError("give a catalog model name or a scenario file (or --ledger PATH --model NAME)")
         from fullcost import catalog
-        from fullcost import estimate as est_mod
+        from fullcost import estimation as est_mod
 
         doc = catalog.load_scenario(scenario)
         out = est_mod.to_json(est_mod.run(doc, samples, seed))
@@ -76,7 +76,7 @@ def compare(
     """The same figures for several models side by side."""
     with guard():
         from fullcost import catalog
-        from fullcost import estimate as est_mod
+        from fullcost import estimation as est_mod
 
         outs = [est_mod.to_json(est_mod.run(catalog.load_scenario(s), samples, seed)) for s in scenarios]
     if format is Format.json:

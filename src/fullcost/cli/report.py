@@ -16,7 +16,7 @@ import typer
 from fullcost.cli.app import Samples, Seed, app, guard, write_atomic
 
 if TYPE_CHECKING:
-    from fullcost.estimate import Estimate
+    from fullcost.estimation import Estimate
     from fullcost.report.model import Beyond, ExportPremium
 
 # Work above this many samples x models gets a progress bar (on a terminal only): about a second and up.
@@ -129,7 +129,7 @@ def _statements_file(path: Path, names: list[str]) -> dict[str, dict[str, Any]]:
 
 def export_premium(est: Estimate, samples: int, seed: int) -> ExportPremium:
     """The scenario against its file's ``unrestricted`` variant (same samples and seed), or why there is none."""
-    from fullcost import estimate as est_mod
+    from fullcost import estimation as est_mod
     from fullcost.analysis.premium import counterfactual, premium
     from fullcost.report.model import ExportPremium
 
@@ -184,7 +184,7 @@ def report(
     heading, the lab and every assumption with its source. Several models are compared side by side."""
     with guard():
         from fullcost import catalog
-        from fullcost import estimate as est_mod
+        from fullcost import estimation as est_mod
         from fullcost.cli.claims import _amount
         from fullcost.report import html
 

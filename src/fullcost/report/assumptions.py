@@ -18,7 +18,7 @@ from fullcost.quantity import Dist
 from fullcost.summary import summarize
 
 if TYPE_CHECKING:
-    from fullcost.estimate import Estimate
+    from fullcost.estimation import Estimate
     from fullcost.scenario import Doc
 
 KINDS = {

@@ -12,7 +12,7 @@ from fullcost.report.assumptions import Assumption, labels, problems, rows
 from fullcost.report.statements import STATEMENTS, statement_tables
 
 if TYPE_CHECKING:
-    from fullcost.estimate import Estimate
+    from fullcost.estimation import Estimate
 
 
 @dataclass
