@@ -127,6 +127,11 @@ class Context:
         except KeyError as e:
             raise self.error(path, str(e.args[0])) from None
 
+    def ref_peak(self, chip: catalog.Chip) -> Arr:
+        """The chip's peak for comparing chips by compute (see ``Chip.reference_peak``), drawn by its catalog path."""
+        key, d = chip.reference_peak()
+        return self.q((f"hardware.{chip.id}.{key}",), d)
+
     def region(self) -> catalog.Region:
         try:
             return catalog.region(self.sc.region)

@@ -118,7 +118,8 @@ class ModelSpec(Base):
     params_total: Count | None = Field(None, description="total parameters")
     params_active: Count | None = Field(None, description="parameters active per token (MoE); defaults to total")
     tokens: Count = Field(description="pre-training tokens")
-    precision: Literal["fp8", "bf16", "fp16", "tf32"] = Field("bf16", description="training precision")
+    precision: Literal["fp8", "bf16", "fp16", "tf32", "fp32", "int8"] = Field(
+        "bf16", description="training precision: picks the hardware's peak (fp16 falls back to the 16-bit tensor peak)")
     reported_flops: Flop | None = Field(None, description="training compute as the developer reports it")
     architecture: str | None = None
 

@@ -85,7 +85,7 @@ class Chip:
     name: str
     vendor: str
     released: dt.date | None
-    bf16_tflops: Dist
+    bf16_tflops: Dist | None  # dense 16-bit tensor peak (Epoch AI's "Tensor-FP16/BF16" column)
     fp8_tflops: Dist | None
     tdp_w: Dist
     memory_gb: Dist | None
@@ -96,9 +96,26 @@ class Chip:
     purchase: tuple[Price, ...]
     rental: tuple[Rate, ...]
     aliases: tuple[str, ...] = ()
+    fp32_tflops: Dist | None = None  # non-tensor FP32
+    tf32_tflops: Dist | None = None
+    fp16_tflops: Dist | None = None  # FP16 where it differs from the BF16 tensor peak (or the chip has no BF16)
+    int8_tops: Dist | None = None
 
     def peak_tflops(self, precision: str) -> Dist | None:
-        return self.fp8_tflops if precision == "fp8" else self.bf16_tflops
+        """The dense peak at a training precision; FP16 falls back to the 16-bit tensor peak."""
+        if precision == "fp16":
+            return self.fp16_tflops or self.bf16_tflops
+        return {"fp8": self.fp8_tflops, "bf16": self.bf16_tflops, "tf32": self.tf32_tflops,
+                "fp32": self.fp32_tflops, "int8": self.int8_tops}.get(precision)
+
+    def reference_peak(self) -> tuple[str, Dist]:
+        """The peak that compares chips by compute (A100-equivalents, pricing one chip's hours by another's):
+        the dense 16-bit tensor peak, else FP16, TF32 or FP32 for chips without one. Returns its key too."""
+        for key in ("bf16_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops"):
+            d = getattr(self, key)
+            if d is not None:
+                return key, d
+        raise ValueError(f"hardware '{self.id}' has no peak throughput")
 
     def reference_rate(self) -> Rate | None:
         refs = [r for r in self.rental if r.reference]
@@ -112,6 +129,9 @@ class Chip:
         return best[0] if best else None
 
 
+PEAK_KEYS = ("bf16_tflops", "fp8_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops", "int8_tops")
+
+
 def _chip(cid: str, e: dict[str, Any]) -> Chip:
     d = defaults()
     def req(key: str, dim: str) -> Dist:
@@ -120,13 +140,21 @@ def _chip(cid: str, e: dict[str, Any]) -> Chip:
             raise InputError(f"hardware '{cid}' lacks {key}", str(DATA / "hardware.yaml"))
         return v
 
+    peaks = {k: sourced(e.get(k), "number") for k in PEAK_KEYS}
+    if all(v is None for v in peaks.values()):
+        raise InputError(f"hardware '{cid}' lacks a peak throughput (one of {', '.join(PEAK_KEYS)})",
+                         str(DATA / "hardware.yaml"))
     return Chip(
         id=cid,
         name=e.get("name", cid),
         vendor=e.get("vendor", ""),
         released=_date(e.get("released")),
-        bf16_tflops=req("bf16_tflops", "number"),
-        fp8_tflops=sourced(e.get("fp8_tflops"), "number"),
+        bf16_tflops=peaks["bf16_tflops"],
+        fp8_tflops=peaks["fp8_tflops"],
+        fp32_tflops=peaks["fp32_tflops"],
+        tf32_tflops=peaks["tf32_tflops"],
+        fp16_tflops=peaks["fp16_tflops"],
+        int8_tops=peaks["int8_tops"],
         tdp_w=req("tdp_w", "watts"),
         memory_gb=sourced(e.get("memory_gb"), "number"),
         scaleup_gbps=sourced(e.get("scaleup_gbps"), "number"),

@@ -85,8 +85,7 @@ def fleet_cost(ctx: Context, fleet: Fleet) -> FleetCost:
         raise ctx.error((*base, "electricity_usd_per_kwh"), f"region '{region.id}' has no electricity price")
     elec = ctx.opt((*base, "electricity_usd_per_kwh"), fleet.electricity_usd_per_kwh, elec_d,  # type: ignore[arg-type]
                    f"regions.{region.id}.electricity.{year}")
-    a100 = catalog.chip(A100)
-    a100_peak = ctx.q((f"hardware.{A100}.bf16_tflops",), a100.bf16_tflops)
+    a100_peak = ctx.ref_peak(catalog.chip(A100))
 
     groups: list[Group] = []
     capex = ctx.const(0.0)
@@ -95,7 +94,7 @@ def fleet_cost(ctx: Context, fleet: Fleet) -> FleetCost:
     for i, g in enumerate(fleet.gpus):
         p = (*base, "gpus", i)
         chip = ctx.chip((*p, "hardware"), g.hardware)
-        peak = ctx.q((f"hardware.{chip.id}.bf16_tflops",), chip.bf16_tflops)
+        peak = ctx.ref_peak(chip)
         if g.count is not None:
             count = ctx.q((*p, "count"), g.count, "count")
         else:

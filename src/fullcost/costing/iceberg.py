@@ -46,18 +46,17 @@ def rate_kind(ctx: Context) -> str:
 
 def rate_parts(ctx: Context, kind: str, fr: FinalRun, fleet: FleetCost | None, chip: catalog.Chip) -> list[RatePart]:
     """The lab's own cost of one GPU-hour of work on ``chip``, in parts."""
-    peak = ctx.q((f"hardware.{chip.id}.bf16_tflops",), chip.bf16_tflops)
+    peak = ctx.ref_peak(chip)
     if kind == "fleet":
         assert fleet is not None
-        a100 = catalog.chip(A100)
-        a100_peak = ctx.q((f"hardware.{A100}.bf16_tflops",), a100.bf16_tflops)
+        a100_peak = ctx.ref_peak(catalog.chip(A100))
         dep, energy, facility = fleet.per_used_hour(chip, peak, a100_peak)
         parts = [RatePart("hardware", False, dep, "depreciation of the owned fleet, idle time included"),
                  RatePart("energy", True, energy, "electricity incl. cooling (PUE)")]
         if ctx.sc.fleet and ctx.sc.fleet.facility_usd_per_kw_month is not None:
             parts.append(RatePart("facility", True, facility, "datacenter space and cooling"))
         return parts
-    fr_peak = ctx.q((f"hardware.{fr.chip.id}.bf16_tflops",), fr.chip.bf16_tflops)
+    fr_peak = ctx.ref_peak(fr.chip)
     scale = peak / fr_peak  # other chips are priced by compute relative to the final run's
     if kind == "rental":
         return [RatePart("compute", True, fr.rate.usd_per_gpu_hour * scale, "rented GPU-hours")]
@@ -165,7 +164,7 @@ def _overhead(ctx: Context, path: tuple[str | int, ...], base: Arr, model: str, 
 def _check_fleet(ctx: Context, fr: FinalRun, fleet: FleetCost) -> None:
     """The lab must own at least the cluster that ran the final run: an error when it is smaller in most
     samples, a warning when only in some."""
-    ratio = fr.chip.bf16_tflops.central() / catalog.chip(A100).bf16_tflops.central()
+    ratio = fr.chip.reference_peak()[1].central() / catalog.chip(A100).reference_peak()[1].central()
     need = fr.gpus * ratio
     short = float(np.mean(fleet.a100_equivalents < need * (1 - 1e-12)))
     what = (f"the fleet ({float(np.median(fleet.a100_equivalents)):,.0f} A100-equivalents at its median) is smaller "
