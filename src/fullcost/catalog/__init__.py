@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from fullcost import yamlio
 from fullcost.errors import InputError
@@ -53,6 +56,8 @@ def sourced(entry: Any, dim: str, key: str = "value") -> Dist | None:
 
 
 def _date(v: Any) -> dt.date | None:
+    if isinstance(v, dict):  # a sourced date: {value: '2018-05-18', source: ..., published: ...}
+        v = v.get("value")
     if v is None:
         return None
     if isinstance(v, dt.date):
@@ -67,6 +72,7 @@ class Price:
     date: dt.date
     basis: str  # single | dgx | hgx
     source: str
+    epoch: bool = False  # the price Epoch AI's method picks for this chip (prices.py at commit e13599f)
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,9 @@ class Chip:
     tf32_tflops: Dist | None = None
     fp16_tflops: Dist | None = None  # FP16 where it differs from the BF16 tensor peak (or the chip has no BF16)
     int8_tops: Dist | None = None
+    family: str = ""  # the part its variants share ("V100", "TPU v3"): what a lookup lists when a name is unclear
+    acquisition_lag_days: Dist | None = None  # release to first use where it differs from the catalog default
+    peak_why: str = ""  # why the catalog gives no peak at all (a chip known only by its price)
 
     def peak_tflops(self, precision: str) -> Dist | None:
         """The dense peak at a training precision; FP16 falls back to the 16-bit tensor peak."""
@@ -111,39 +120,50 @@ class Chip:
     def reference_peak(self) -> tuple[str, Dist]:
         """The peak that compares chips by compute (A100-equivalents, pricing one chip's hours by another's):
         the dense 16-bit tensor peak, else FP16, TF32 or FP32 for chips without one. Returns its key too."""
-        for key in ("bf16_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops"):
+        for key in ("bf16_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops", "int8_tops", "fp8_tflops"):
             d = getattr(self, key)
             if d is not None:
                 return key, d
-        raise ValueError(f"hardware '{self.id}' has no peak throughput")
+        raise HardwareError(f"hardware '{self.id}' has no peak throughput in the catalog"
+                            + (f" ({self.peak_why})" if self.peak_why else ""))
 
     def reference_rate(self) -> Rate | None:
         refs = [r for r in self.rental if r.reference]
         return refs[0] if refs else (self.rental[0] if self.rental else None)
 
     def reference_price(self) -> Price | None:
-        """Epoch AI's choice: the earliest price, preferring DGX/HGX per-GPU prices."""
+        """The price Epoch AI's method picks for this chip (marked ``epoch: true`` in the catalog), else Epoch's
+        rule applied to the chip's own prices: the earliest, preferring DGX/HGX per-GPU prices."""
+        for p in self.purchase:
+            if p.epoch:
+                return p
         server = sorted((p for p in self.purchase if p.basis in ("dgx", "hgx")), key=lambda p: p.date)
         single = sorted((p for p in self.purchase if p.basis == "single"), key=lambda p: p.date)
         best = server or single
         return best[0] if best else None
 
 
+class HardwareError(InputError, ValueError):
+    """A chip the catalog cannot give (unknown name, no peak): one line for the user, a ValueError for callers."""
+
+
 PEAK_KEYS = ("bf16_tflops", "fp8_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops", "int8_tops")
 
 
-def _chip(cid: str, e: dict[str, Any]) -> Chip:
+def _chip(cid: str, e: dict[str, Any], file: str | None = None) -> Chip:
     d = defaults()
+    where = file or str(DATA / "hardware.yaml")
+
     def req(key: str, dim: str) -> Dist:
         v = sourced(e.get(key), dim)
         if v is None:
-            raise InputError(f"hardware '{cid}' lacks {key}", str(DATA / "hardware.yaml"))
+            raise InputError(f"hardware '{cid}' lacks {key}", where)
         return v
 
     peaks = {k: sourced(e.get(k), "number") for k in PEAK_KEYS}
-    if all(v is None for v in peaks.values()):
-        raise InputError(f"hardware '{cid}' lacks a peak throughput (one of {', '.join(PEAK_KEYS)})",
-                         str(DATA / "hardware.yaml"))
+    peak_why = str(e.get("peak_why") or "") if file is not None else ""  # only the catalog may list a price-only chip
+    if all(v is None for v in peaks.values()) and not peak_why:
+        raise InputError(f"hardware '{cid}' lacks a peak throughput (one of {', '.join(PEAK_KEYS)})", where)
     return Chip(
         id=cid,
         name=e.get("name", cid),
@@ -163,7 +183,7 @@ def _chip(cid: str, e: dict[str, Any]) -> Chip:
         power_fraction=sourced(e.get("power_fraction"), "fraction") or d["power_fraction"],
         purchase=tuple(
             Price(sourced(p, "usd", "usd") or point(0), _date(p["date"]) or dt.date.min, p.get("basis", "single"),
-                  str(p.get("source", "")))
+                  str(p.get("source", "")), bool(p.get("epoch", False)))
             for p in e.get("purchase") or []),
         rental=tuple(
             Rate(sourced(r, "usd_per_hour", "usd_per_hour") or point(0), _date(r["date"]) or dt.date.min,
@@ -171,27 +191,143 @@ def _chip(cid: str, e: dict[str, Any]) -> Chip:
                  bool(r.get("reference", False)))
             for r in e.get("rental") or []),
         aliases=tuple(str(a).lower() for a in e.get("aliases") or ()),
+        family=str(e.get("family") or ""),
+        acquisition_lag_days=sourced(e.get("acquisition_lag_days"), "days"),
+        peak_why=peak_why,
     )
+
+
+# hardware.yaml: the chips the catalog's own models and labs use, with hand-chosen reference prices;
+# hardware-epoch.yaml: the rest of the chips Epoch AI's data names. The second is parsed only when a name is
+# not found in the first (or for a listing), so that a run on today's chips does not read it.
+HARDWARE_FILES = ("hardware", "hardware-epoch")
+# words that name a maker or a brand, not a part: "NVIDIA Tesla V100" and "V100" are the same chip
+_NOISE = frozenset({"nvidia", "google", "amd", "tesla", "geforce", "huawei", "intel", "habana", "radeon", "instinct",
+                    "gpu"})
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[^0-9a-z]+", name.lower()) if t and t not in _NOISE]
+
+
+def _key(name: str) -> str:
+    """The form a name is matched in: lower case, without separators or maker names ("a100sxm480gb")."""
+    return "".join(_tokens(name))
+
+
+@cache
+def _hardware_raw(stem: str) -> dict[str, Any]:
+    """A hardware file, parsed once by libyaml without the line bookkeeping of ``yamlio`` (these files are the
+    largest of the catalog; the tests read them through ``yamlio``, which refuses duplicate keys)."""
+    path = DATA / f"{stem}.yaml"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of hardware ids", str(path))
+    return data
+
+
+@dataclass
+class _Index:
+    entries: dict[str, tuple[str, dict[str, Any]]]  # id -> (file stem, raw entry)
+    keys: dict[str, str]  # matching key -> id
+
+
+@cache
+def _index(upto: int) -> _Index:
+    """The hardware files up to ``upto`` (1 = hardware.yaml only), indexed by id, name and alias."""
+    entries: dict[str, tuple[str, dict[str, Any]]] = {}
+    keys: dict[str, str] = {}
+    for stem in HARDWARE_FILES[:upto]:
+        for cid, e in _hardware_raw(stem).items():
+            if cid in entries:
+                raise InputError(f"hardware '{cid}' is in both {entries[cid][0]}.yaml and {stem}.yaml",
+                                 str(DATA / f"{stem}.yaml"))
+            entries[cid] = (stem, e)
+            for name in (cid, str(e.get("name", cid)), *(str(a) for a in e.get("aliases") or ())):
+                k = _key(name)
+                if keys.setdefault(k, cid) != cid:
+                    raise InputError(f"hardware name '{name}' of '{cid}' also names '{keys[k]}'",
+                                     str(DATA / f"{stem}.yaml"))
+    return _Index(entries, keys)
+
+
+@cache
+def _built(cid: str) -> Chip:
+    for upto in range(1, len(HARDWARE_FILES) + 1):  # the first file alone when the chip is there
+        hit = _index(upto).entries.get(cid)
+        if hit is not None:
+            return _chip(cid, hit[1], str(DATA / f"{hit[0]}.yaml"))
+    raise _UnknownError(f"unknown hardware '{cid}'")
 
 
 @cache
 def hardware() -> dict[str, Chip]:
-    return {cid: _chip(cid, e) for cid, e in raw("hardware").items()}
+    """Every chip of the catalog, by id."""
+    return {cid: _built(cid) for cid in _index(len(HARDWARE_FILES)).entries}
+
+
+def _lookup(key: str) -> str | None:
+    for upto in range(1, len(HARDWARE_FILES) + 1):
+        cid = _index(upto).keys.get(key)
+        if cid is not None:
+            return cid
+    return None
 
 
 def chip(name: str) -> Chip:
-    """Find hardware by id or alias, case-insensitive; KeyError says what was meant."""
-    key = name.strip().lower()
-    hw = hardware()
-    if key in hw:
-        return hw[key]
-    for c in hw.values():
-        if key in c.aliases:
-            return c
-    names = list(hw) + [a for c in hw.values() for a in c.aliases]
-    near = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
-    hint = f" (did you mean '{near[0]}'?)" if near else f" (known: {', '.join(hw)})"
-    raise KeyError(f"unknown hardware '{name}'{hint}")
+    """Find hardware by id, name or alias (Epoch AI's hardware strings among them), ignoring case, spacing and
+    maker names. An unknown name raises a KeyError (also a ``HardwareError``) that says which variants of the
+    same part exist, and never proposes a different part."""
+    cid = _lookup(_key(name))
+    if cid is not None:
+        return _built(cid)
+    raise _UnknownError(f"unknown hardware '{name.strip()}'{_hint(name)}")
+
+
+class _UnknownError(HardwareError, KeyError):
+    def __str__(self) -> str:  # KeyError would quote the message
+        return HardwareError.__str__(self)
+
+
+def _hint(name: str) -> str:
+    """What to say about a name the catalog does not know: the variants of its part, or how to list the chips."""
+    idx = _index(len(HARDWARE_FILES))
+    toks = _tokens(name)
+    families: dict[str, list[str]] = {}
+    for cid, (_, e) in idx.entries.items():
+        fam = str(e.get("family") or "")
+        if fam:
+            families.setdefault(fam, []).append(cid)
+    # the longest family whose words all appear, in order and side by side, in the name
+    best: tuple[int, str] | None = None
+    for fam in families:
+        ft = _tokens(fam)
+        inside = any(toks[i:i + len(ft)] == ft for i in range(len(toks) - len(ft) + 1))
+        if inside and (best is None or len(ft) > best[0]):
+            best = (len(ft), fam)
+    if best is None:
+        return " (`fullcost hardware` lists the catalog's chips; a chip it lacks can be described inline)"
+    fam_toks = _tokens(best[1])
+    rest = [t for t in toks if t not in fam_toks]
+    variants = families[best[1]]
+
+    def words(cid: str) -> set[str]:
+        e = idx.entries[cid][1]
+        out: set[str] = set()
+        for n in (cid, str(e.get("name", cid)), *(str(a) for a in e.get("aliases") or ())):
+            out.update(_tokens(n))
+            out.add(_key(n))
+        return out
+
+    fits = [c for c in variants if all(any(w.startswith(t) for w in words(c)) for t in rest)]
+    listing = "; ".join(f"'{c}' ({idx.entries[c][1].get('name', c)})" for c in variants)
+    if len(fits) == 1:
+        return f" (did you mean '{fits[0]}'? variants of {best[1]}: {listing})"
+    if fits and len(fits) < len(variants):
+        listing = "; ".join(f"'{c}' ({idx.entries[c][1].get('name', c)})" for c in fits)
+        return f" (it could be any of these variants of {best[1]}: {listing}; give one)"
+    return f" (the catalog's variants of {best[1]} are: {listing}; give one)"
 
 
 @cache

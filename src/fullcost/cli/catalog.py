@@ -34,9 +34,10 @@ def hardware(format: Fmt = Format.table) -> None:
         return
     from fullcost.report.text import table
 
-    table("Hardware (all fields: --format json)", rows,
-          {"id": "id", "bf16_tflops": "BF16 TFLOP/s", "fp8_tflops": "FP8 TFLOP/s", "tdp_w": "TDP W",
-           "memory_gb": "GB", "scaleup_gbps": "link GB/s", "purchase_usd": "price $", "rental_usd_per_hour": "$/h"})
+    table("Hardware: dense peaks in TFLOP/s (TOP/s for INT8); all fields: --format json", rows,
+          {"id": "id", "bf16_tflops": "BF16", "fp8_tflops": "FP8", "tf32_tflops": "TF32", "fp32_tflops": "FP32",
+           "int8_tops": "INT8", "tdp_w": "TDP W", "memory_gb": "GB", "purchase_usd": "price $",
+           "rental_usd_per_hour": "$/h"})
 
 
 @app.command()

@@ -133,7 +133,8 @@ def _ownership(ctx: Context, chip: Chip, wall_days: float) -> Ownership:
     capex = hw.cluster_capex_per_gpu(server_price, share)
 
     released = chip.released or price_date or dt.date(2000, 1, 1)
-    acquired = own.acquired or max(price_date or released, released + days(d("acquisition_lag_days")))
+    lag = chip.acquisition_lag_days if chip.acquisition_lag_days is not None else d("acquisition_lag_days")
+    acquired = own.acquired or max(price_date or released, released + days(lag))
     start = sc.final_run.start
     if start is None and sc.released is not None:
         start = sc.released - dt.timedelta(days=wall_days) - days(d("training_start_lag_days"))

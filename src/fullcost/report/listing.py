@@ -37,8 +37,8 @@ def hardware_rows() -> list[dict[str, Any]]:
         rows.append({
             "id": c.id,
             "name": c.name,
-            "bf16_tflops": _c(c.bf16_tflops),
-            "fp8_tflops": _c(c.fp8_tflops),
+            "family": c.family,
+            **{k: _c(getattr(c, k)) for k in catalog.PEAK_KEYS},
             "tdp_w": _c(c.tdp_w),
             "memory_gb": _c(c.memory_gb),
             "scaleup_gbps": _c(c.scaleup_gbps),
