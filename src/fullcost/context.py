@@ -11,7 +11,7 @@ import numpy as np
 
 from fullcost import catalog
 from fullcost.errors import InputError, dotted
-from fullcost.quantity import DIMENSIONS, Arr, Dist, QuantityError, Sampler, convert, parse, point
+from fullcost.quantity import DIMENSIONS, Arr, Dist, QuantityError, Sampler, convert, parse, point, stream
 from fullcost.scenario import Doc
 
 
@@ -78,6 +78,7 @@ class Context:
     used: dict[str, Dist] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     shared: SharedInputs | None = None
+    inline_chips: dict[str, tuple[tuple[str | int, ...], catalog.Chip]] | None = None
 
     @property
     def sc(self):  # type: ignore[no-untyped-def]
@@ -108,6 +109,14 @@ class Context:
     def const(self, value: float) -> Arr:
         return self.sampler.const(value)
 
+    def draw_each(self, name: str, dist: Dist, i: int) -> Arr:
+        """The ``i``-th of several independent draws of one input (each person of a role drawn separately): its
+        own stream, fixed by (seed, name, i), and not kept by the sampler, so many people cost no memory."""
+        self.used[name] = dist
+        if dist.is_point or isinstance(self.sampler, CentralSampler):
+            return self.const(dist.central())
+        return dist.sample(stream(self.sampler.seed, f"{name}#{i}"), self.n)
+
     @property
     def controls_lifted(self) -> bool:
         """True in the counterfactual without export controls (``export_controls.applies: false``)."""
@@ -121,11 +130,49 @@ class Context:
             return self.const(1.0)
         return 1.0 - self.q(("export_controls", "compute_lost"), ec.compute_lost, "fraction")
 
-    def chip(self, path: tuple[str | int, ...], name: str) -> catalog.Chip:
+    def chip(self, path: tuple[str | int, ...], ref: str | dict[str, Any]) -> catalog.Chip:
+        """Hardware by catalog id, alias or Epoch AI name, by the id of a chip written inline elsewhere in the
+        scenario, or written inline here."""
+        chips = self._inline_chips()
+        if isinstance(ref, dict):
+            return chips[inline_id(ref)][1]
+        hit = chips.get(ref.strip().lower())
+        if hit is not None:
+            return hit[1]
         try:
-            return catalog.chip(name)
+            return catalog.chip(ref)
         except KeyError as e:
             raise self.error(path, str(e.args[0])) from None
+
+    def _inline_chips(self) -> dict[str, tuple[tuple[str | int, ...], catalog.Chip]]:
+        """Every chip the scenario writes inline, by id, built once (the same id twice must be the same chip)."""
+        if self.inline_chips is not None:
+            return self.inline_chips
+        sc = self.sc
+        places: list[tuple[tuple[str | int, ...], Any]] = [(("final_run", "hardware"), sc.final_run.hardware)]
+        if sc.program is not None:
+            places += [(("program", "runs", i, "hardware"), r.hardware) for i, r in enumerate(sc.program.runs)]
+        if sc.fleet is not None:
+            places += [(("fleet", "gpus", i, "hardware"), g.hardware) for i, g in enumerate(sc.fleet.gpus)]
+        out: dict[str, tuple[tuple[str | int, ...], catalog.Chip]] = {}
+        raw: dict[str, dict[str, Any]] = {}
+        for path, ref in places:
+            if not isinstance(ref, dict):
+                continue
+            chip = catalog.inline_chip(ref, lambda sub, msg, path=path: self.error((*path, *sub), msg))  # type: ignore[misc]
+            known = _catalog_chip(chip.id)
+            if known is not None:
+                raise self.error((*path, "name") if "id" not in ref else (*path, "id"),
+                                 f"'{chip.id}' names the catalog's hardware '{known.id}': use it (with "
+                                 "final_run.peak_tflops or final_run.tdp_w to override its figures), or give the "
+                                 "inline chip another id")
+            if chip.id in raw and raw[chip.id] != ref:
+                raise self.error(path, f"another inline chip ({dotted(out[chip.id][0])}) has the id '{chip.id}': "
+                                       "give one of them another id, or refer to it by its id")
+            raw[chip.id] = ref
+            out.setdefault(chip.id, (path, chip))
+        self.inline_chips = out
+        return out
 
     def ref_peak(self, chip: catalog.Chip) -> Arr:
         """The chip's peak for comparing chips by compute (see ``Chip.reference_peak``), drawn by its catalog path."""
@@ -140,6 +187,18 @@ class Context:
 
     def default(self, key: str) -> Dist:
         return catalog.defaults()[key]
+
+
+def _catalog_chip(name: str) -> catalog.Chip | None:
+    try:
+        return catalog.chip(name)
+    except KeyError:
+        return None
+
+
+def inline_id(ref: dict[str, Any]) -> str:
+    """The id of a chip written inline: its ``id``, else one made from its name."""
+    return str(ref.get("id") or catalog.slug(str(ref.get("name", ""))))
 
 
 def years_between(a: dt.date, b: dt.date) -> float:

@@ -85,6 +85,7 @@ USD = Annotated[Dist, BeforeValidator(_validate("usd")), _schema("usd")]
 USDPerHour = Annotated[Dist, BeforeValidator(_validate("usd_per_hour")), _schema("usd_per_hour")]
 USDPerKWh = Annotated[Dist, BeforeValidator(_validate("usd_per_kwh")), _schema("usd_per_kwh")]
 Hours = Annotated[Dist, BeforeValidator(_validate("hours")), _schema("hours")]
+Watts = Annotated[Dist, BeforeValidator(_validate("watts")), _schema("watts")]
 Days = Annotated[Dist, BeforeValidator(_validate("days")), _schema("days")]
 Years = Annotated[Dist, BeforeValidator(_validate("years")), _schema("years")]
 
@@ -98,6 +99,45 @@ def _to_date(v: Any) -> Any:
 
 
 Date = Annotated[dt.date, BeforeValidator(_to_date)]
+
+_SOURCED_OR_DIST = {"anyOf": [*_DIST_SCHEMAS, _SOURCED]}
+_INLINE_CHIP = {
+    "type": "object",
+    "description": "a chip the catalog lacks, with the keys of a hardware.yaml entry: name and tdp_w required, "
+                   "at least one peak (bf16_tflops, fp8_tflops, fp16_tflops, tf32_tflops, fp32_tflops, int8_tops)",
+    "properties": {
+        "id": {"type": "string", "description": "how draws and outputs name it (default: from the name)"},
+        "name": {"type": "string"}, "vendor": {"type": "string"},
+        "released": {"type": "string"}, "aliases": {"type": "array", "items": {"type": "string"}},
+        **{k: _SOURCED_OR_DIST for k in ("bf16_tflops", "fp8_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops",
+                                         "int8_tops", "tdp_w", "memory_gb", "memory_bandwidth_tbps", "scaleup_gbps",
+                                         "server_power_ratio", "server_overhead", "power_fraction")},
+        "purchase": {"type": "array", "items": {"type": "object", "required": ["usd", "date"]}},
+        "rental": {"type": "array", "items": {"type": "object", "required": ["usd_per_hour", "date"]}},
+    },
+    "required": ["name", "tdp_w"],
+}
+# A hardware id, alias or Epoch AI hardware string, or a chip written inline (built by the catalog's own code).
+HardwareRef = Annotated[str | dict[str, Any], WithJsonSchema({"anyOf": [
+    {"type": "string", "description": "a hardware id from `fullcost hardware`"}, _INLINE_CHIP]})]
+
+
+def _dollars(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise ValueError("give a year such as 2024 (or a month, '2024-06')")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and re.fullmatch(r"\d{4}(-\d{2})?", v.strip()):
+        return v.strip() if "-" in v else int(v)
+    if isinstance(v, dt.date):  # YAML reads 2024-06-01 as a date
+        return f"{v.year:04d}-{v.month:02d}"
+    raise ValueError("give a year such as 2024 (or a month, '2024-06')")
+
+
+# The dollars to state amounts in: a year (its December, as Epoch AI) or a month 'YYYY-MM'.
+DollarsYear = Annotated[int | str, BeforeValidator(_dollars), WithJsonSchema({"anyOf": [
+    {"type": "integer"}, {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"}],
+    "description": "constant dollars of this year (its December, as Epoch AI) or month (YYYY-MM)"})]
 
 
 class Base(BaseModel):
@@ -117,16 +157,20 @@ class ModelSpec(Base):
 
     params_total: Count | None = Field(None, description="total parameters")
     params_active: Count | None = Field(None, description="parameters active per token (MoE); defaults to total")
-    tokens: Count = Field(description="pre-training tokens")
+    tokens: Count | None = Field(
+        None, description="pre-training tokens; not needed for RL or fine-tuning runs, or when reported_flops or "
+                          "the GPU-hours are given")
     precision: Literal["fp8", "bf16", "fp16", "tf32", "fp32", "int8"] = Field(
         "bf16", description="training precision: picks the hardware's peak (fp16 falls back to the 16-bit tensor peak)")
-    reported_flops: Flop | None = Field(None, description="training compute as the developer reports it")
+    reported_flops: Flop | None = Field(
+        None, description="training compute as reported; used when parameters or tokens are unknown (6·N·D "
+                          "otherwise, with a warning when the two differ by more than 2x)")
     architecture: str | None = None
 
     @model_validator(mode="after")
     def _params(self) -> ModelSpec:
-        if self.params_total is None and self.params_active is None:
-            raise ValueError("give params_total or params_active")
+        if self.params_total is None and self.params_active is None and self.reported_flops is None:
+            raise ValueError("give params_total or params_active (or reported_flops)")
         return self
 
 
@@ -149,24 +193,35 @@ class Phase(Base):
 class FinalRun(Base):
     """The final training run: what the headline number describes."""
 
-    hardware: str = Field(description="a hardware id from `fullcost hardware`")
-    gpus: Count
+    hardware: HardwareRef = Field(description="a hardware id from `fullcost hardware`, or a chip written inline")
+    gpus: Count | None = Field(
+        None, description="GPUs in the cluster; optional when GPU-hours are known (derived from GPU-hours and "
+                          "duration, else from Epoch AI's median training time)")
     phases: list[Phase] | None = None
     gpu_hours: Hours | None = Field(None, description="total GPU-hours when no phases are given")
     duration: Hours | None = Field(None, description="wall-clock duration when no phases are given")
     mfu: Fraction | None = Field(None, description="assumed MFU, used to derive GPU-hours from FLOPs")
-    usd_per_gpu_hour: USDPerHour | None = Field(None, description="the rental price the lab quoted")
+    usd_per_gpu_hour: USDPerHour | None = Field(None, description="the rental price the lab quoted (basis 'quoted')")
+    market_usd_per_gpu_hour: USDPerHour | None = Field(
+        None, description="a market rental rate (basis 'market') where the lab quoted none; default: the catalog's")
+    peak_tflops: Number | None = Field(None, description="the chip's peak at the model's precision, overriding "
+                                                         "the catalog's")
+    tdp_w: Watts | None = Field(None, description="the chip's TDP, overriding the catalog's")
     start: Date | None = Field(None, description="when training started")
 
     @model_validator(mode="after")
     def _hours(self) -> FinalRun:
-        given = [x is not None for x in (self.phases, self.gpu_hours, self.duration)]
-        if sum(given) > 1:
-            raise ValueError("give phases, gpu_hours or duration, not several")
-        if sum(given) == 0 and self.mfu is None:
-            raise ValueError("give phases, gpu_hours or duration, or an mfu to derive GPU-hours from FLOPs")
+        if self.phases is not None and (self.gpu_hours is not None or self.duration is not None):
+            raise ValueError("give phases, or gpu_hours / duration, not both")
         if self.phases is not None and not self.phases:
             raise ValueError("phases is empty")
+        if self.phases is not None and self.gpus is None:
+            raise ValueError("phases need the run's gpus")
+        if self.gpu_hours is not None and self.duration is not None and self.gpus is not None:
+            raise ValueError("give two of gpus, gpu_hours and duration, not all three")
+        if self.phases is None and self.gpu_hours is None and self.mfu is None \
+                and (self.duration is None or self.gpus is None):
+            raise ValueError("give gpu_hours, duration with gpus, or phases, or an mfu to derive GPU-hours from FLOPs")
         return self
 
 
@@ -201,7 +256,7 @@ class Runs(Base):
     gpu_hours_each: Hours | None = None
     gpu_hours: Hours | None = Field(None, description="total GPU-hours of the group")
     share_of_final: Multiplier | None = Field(None, description="GPU-hours as a multiple of the final run's")
-    hardware: str | None = Field(None, description="default: the final run's hardware")
+    hardware: HardwareRef | None = Field(None, description="default: the final run's hardware")
 
     @model_validator(mode="after")
     def _one_way(self) -> Runs:
@@ -233,6 +288,7 @@ class Program(Base):
 
 
 Pay = Literal["researcher", "engineer", "annotator", "business"]
+MAX_PEOPLE = 10_000  # per-person draws cost people x samples: a bound that no author list comes near
 
 
 class Role(Base):
@@ -247,6 +303,22 @@ class Role(Base):
     share: Fraction | None = Field(None, description="share of their time on this model (default 100%)")
     duration: Years | None = Field(None, description="default: the staff section's duration")
     line: Literal["rnd", "sga"] = Field("rnd", description="accounting line: R&D or SG&A")
+    per_person: bool = Field(
+        False, description="draw each person's pay and share of time separately (Epoch AI's development-cost "
+                           "method) instead of one draw for the whole role; needs a whole-number headcount")
+
+    @model_validator(mode="after")
+    def _people(self) -> Role:
+        if self.per_person:
+            if self.headcount.ref is not None or not self.headcount.is_point:
+                raise ValueError("per_person needs a headcount that is one whole number, not a range")
+            h = self.headcount.central()
+            if h != round(h) or h < 1:
+                raise ValueError(f"per_person needs a whole number of people, got {h:g}")
+            if h > MAX_PEOPLE:
+                raise ValueError(f"per_person draws each person separately: at most {MAX_PEOPLE:,} people "
+                                 f"(got {h:,.0f}); draw this role as a whole (per_person: false)")
+        return self
 
 
 class Staff(Base):
@@ -256,7 +328,7 @@ class Staff(Base):
 
 
 class FleetGroup(Base):
-    hardware: str
+    hardware: HardwareRef
     count: Count | None = None
     a100_equivalents: Count | None = Field(None, description="fleet size in A100s, converted by dense BF16 peak")
     price_usd: USD | None = Field(None, description="price per GPU; default: the catalog's reference price")
@@ -346,6 +418,9 @@ class Scenario(Base):
     region: str = Field("us", description="a region id from the catalog (pay, electricity, PUE)")
     description: str | None = None
     openness: Literal["closed", "weights", "weights+code", "weights+code+data"] | None = None
+    dollars: DollarsYear | None = Field(
+        None, description="state amounts in constant dollars of this year (default: nominal dollars of the release "
+                          "month); --dollars overrides it")
     inputs: dict[str, Annotated[Any, WithJsonSchema({"anyOf": [*_DIST_SCHEMAS, _SOURCED]})]] = Field(
         default_factory=dict, description="named inputs, sampled once and shared by every {ref: NAME}")
     model: ModelSpec

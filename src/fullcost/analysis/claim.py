@@ -60,9 +60,9 @@ def check(est: Estimate, claim_usd: float, tolerance: float = DEFAULT_TOLERANCE,
     if best is not None and str(best["definition"]).startswith("final_run"):
         excluded = [{"name": n, "usd": summarize(a), "what": w} for n, a, w in views.excluded(est.iceberg.development)]
     hours = gpu_hours if gpu_hours is not None else float(np.mean(fr.pretraining_gpu_hours))
-    fl = flops if flops is not None else float(np.mean(fr.flops))
+    fl = flops if flops is not None else (None if fr.flops is None else float(np.mean(fr.flops)))
     mfu: float | None = None
-    if hours > 0:
+    if hours > 0 and fl is not None:
         mfu = float(np.mean(compute.implied_mfu(np.asarray(fl), np.asarray(hours), fr.peak_tflops)))
     lo, hi = catalog.defaults()["mfu_plausible"].interval()
     return {

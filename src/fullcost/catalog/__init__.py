@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,8 +18,8 @@ from typing import Any
 import yaml
 
 from fullcost import yamlio
-from fullcost.errors import InputError
-from fullcost.quantity import Dist, parse, point
+from fullcost.errors import InputError, dotted
+from fullcost.quantity import Dist, QuantityError, parse, point
 
 DATA = Path(__file__).parent / "data"
 MODELS = DATA / "models"
@@ -148,27 +149,74 @@ class HardwareError(InputError, ValueError):
 
 
 PEAK_KEYS = ("bf16_tflops", "fp8_tflops", "fp16_tflops", "tf32_tflops", "fp32_tflops", "int8_tops")
+# Every key a chip written inline in a scenario may have: those of a hardware.yaml entry (``peak_why``, for a chip
+# the catalog knows only by its price, is the catalog's alone).
+CHIP_KEYS = ("name", "vendor", "family", "aliases", "released", *PEAK_KEYS, "tdp_w", "memory_gb",
+             "memory_bandwidth_tbps", "scaleup_gbps", "server_power_ratio", "server_overhead", "power_fraction",
+             "acquisition_lag_days", "purchase", "rental", "note", "rental_note")
+
+# Makes the error for a problem at a path inside one hardware entry (() for the entry itself).
+Fail = Callable[[tuple[str | int, ...], str], InputError]
 
 
-def _chip(cid: str, e: dict[str, Any], file: str | None = None) -> Chip:
+def _file_fail(cid: str, where: str) -> Fail:
+    def fail(path: tuple[str | int, ...], message: str) -> InputError:
+        at = f" {dotted(path)}:" if path else ""
+        return InputError(f"hardware '{cid}'{at} {message}", where)
+    return fail
+
+
+def _rows(e: dict[str, Any], key: str, fields: tuple[str, ...], fail: Fail) -> list[dict[str, Any]]:
+    rows = e.get(key) or []
+    if not isinstance(rows, list):
+        raise fail((key,), "expected a list of dated rows")
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict):
+            raise fail((key, i), f"expected a mapping with {' and '.join(fields)}")
+        for f in fields:
+            if r.get(f) is None:
+                raise fail((key, i), f"lacks {f}")
+    return rows
+
+
+def _chip(cid: str, e: dict[str, Any], file: str | None = None, fail: Fail | None = None) -> Chip:
+    """One chip from its hardware-file entry (``file``), or from a scenario (``fail`` places its errors there)."""
     d = defaults()
-    where = file or str(DATA / "hardware.yaml")
+    fail = fail or _file_fail(cid, file or str(DATA / "hardware.yaml"))
+
+    def get(key: str, dim: str, entry: Any = None, path: tuple[str | int, ...] = (),
+            field: str = "value") -> Dist | None:
+        try:
+            return sourced(e.get(key) if entry is None else entry, dim, field)
+        except (QuantityError, ValueError, TypeError) as err:
+            raise fail(path or (key,), str(err)) from None
+
+    def when(v: Any, path: tuple[str | int, ...]) -> dt.date | None:
+        try:
+            return _date(v)
+        except ValueError:
+            raise fail(path, f"expected a date (YYYY-MM-DD or YYYY-MM), got {v!r}") from None
 
     def req(key: str, dim: str) -> Dist:
-        v = sourced(e.get(key), dim)
+        v = get(key, dim)
         if v is None:
-            raise InputError(f"hardware '{cid}' lacks {key}", where)
+            raise fail((), f"lacks {key}")
         return v
 
-    peaks = {k: sourced(e.get(k), "number") for k in PEAK_KEYS}
+    peaks = {k: get(k, "number") for k in PEAK_KEYS}
     peak_why = str(e.get("peak_why") or "") if file is not None else ""  # only the catalog may list a price-only chip
     if all(v is None for v in peaks.values()) and not peak_why:
-        raise InputError(f"hardware '{cid}' lacks a peak throughput (one of {', '.join(PEAK_KEYS)})", where)
+        raise fail((), f"lacks a peak throughput (one of {', '.join(PEAK_KEYS)})")
+    purchase = _rows(e, "purchase", ("usd", "date"), fail)
+    rental = _rows(e, "rental", ("usd_per_hour", "date"), fail)
+    for i, p in enumerate(purchase):
+        if p.get("basis", "single") not in ("single", "dgx", "hgx"):
+            raise fail(("purchase", i, "basis"), f"got {p['basis']!r}; expected 'single', 'dgx' or 'hgx'")
     return Chip(
         id=cid,
         name=e.get("name", cid),
         vendor=e.get("vendor", ""),
-        released=_date(e.get("released")),
+        released=when(e.get("released"), ("released",)),
         bf16_tflops=peaks["bf16_tflops"],
         fp8_tflops=peaks["fp8_tflops"],
         fp32_tflops=peaks["fp32_tflops"],
@@ -176,25 +224,55 @@ def _chip(cid: str, e: dict[str, Any], file: str | None = None) -> Chip:
         fp16_tflops=peaks["fp16_tflops"],
         int8_tops=peaks["int8_tops"],
         tdp_w=req("tdp_w", "watts"),
-        memory_gb=sourced(e.get("memory_gb"), "number"),
-        scaleup_gbps=sourced(e.get("scaleup_gbps"), "number"),
-        server_power_ratio=sourced(e.get("server_power_ratio"), "multiplier") or d["server_power_ratio"],
-        server_overhead=sourced(e.get("server_overhead"), "multiplier") or d["server_overhead"],
-        power_fraction=sourced(e.get("power_fraction"), "fraction") or d["power_fraction"],
+        memory_gb=get("memory_gb", "number"),
+        scaleup_gbps=get("scaleup_gbps", "number"),
+        server_power_ratio=get("server_power_ratio", "multiplier") or d["server_power_ratio"],
+        server_overhead=get("server_overhead", "multiplier") or d["server_overhead"],
+        power_fraction=get("power_fraction", "fraction") or d["power_fraction"],
         purchase=tuple(
-            Price(sourced(p, "usd", "usd") or point(0), _date(p["date"]) or dt.date.min, p.get("basis", "single"),
+            Price(get("", "usd", p, ("purchase", i, "usd"), "usd") or point(0),
+                  when(p["date"], ("purchase", i, "date")) or dt.date.min, p.get("basis", "single"),
                   str(p.get("source", "")), bool(p.get("epoch", False)))
-            for p in e.get("purchase") or []),
+            for i, p in enumerate(purchase)),
         rental=tuple(
-            Rate(sourced(r, "usd_per_hour", "usd_per_hour") or point(0), _date(r["date"]) or dt.date.min,
+            Rate(get("", "usd_per_hour", r, ("rental", i, "usd_per_hour"), "usd_per_hour") or point(0),
+                 when(r["date"], ("rental", i, "date")) or dt.date.min,
                  str(r.get("provider", "")), str(r.get("terms", "")), str(r.get("source", "")),
                  bool(r.get("reference", False)))
-            for r in e.get("rental") or []),
+            for i, r in enumerate(rental)),
         aliases=tuple(str(a).lower() for a in e.get("aliases") or ()),
         family=str(e.get("family") or ""),
-        acquisition_lag_days=sourced(e.get("acquisition_lag_days"), "days"),
+        acquisition_lag_days=get("acquisition_lag_days", "days"),
         peak_why=peak_why,
     )
+
+
+def inline_chip(e: dict[str, Any], fail: Fail) -> Chip:
+    """A chip written in a scenario: the keys of a hardware.yaml entry (plus an optional ``id``), built by the
+    code that reads hardware.yaml, so it is checked the same way; ``fail`` places errors in the scenario."""
+    for key in e:
+        if key != "id" and key not in CHIP_KEYS:
+            near = difflib.get_close_matches(str(key), [*CHIP_KEYS, "id"], n=1)
+            raise fail((str(key),), f"unknown key '{key}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+    name = e.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise fail((), "an inline chip needs a name")
+    cid = e.get("id", slug(name))
+    if not cid:
+        raise fail(("name",), f"no id can be made from the name {name!r}: give the chip an id")
+    if not isinstance(cid, str) or not re.fullmatch(r"[a-z0-9][a-z0-9.\-_]*", cid):
+        raise fail(("id",), f"expected an id of lowercase letters, digits, '.', '-', '_', got {cid!r}")
+    for key in ("vendor", "family", "note", "rental_note"):
+        if key in e and not isinstance(e[key], str):
+            raise fail((key,), "expected text")
+    if not isinstance(e.get("aliases") or [], list):
+        raise fail(("aliases",), "expected a list of names")
+    return _chip(cid, e, None, fail)
+
+
+def slug(name: str) -> str:
+    """A hardware id from a name: 'Google TPU v3' -> 'google-tpu-v3'."""
+    return re.sub(r"[^a-z0-9.]+", "-", name.strip().lower()).strip("-.")
 
 
 # hardware.yaml: the chips the catalog's own models and labs use, with hand-chosen reference prices;

@@ -10,6 +10,10 @@ import typer
 
 from fullcost.cli.app import Fmt, Format, Samples, Seed, app, emit_json, guard
 
+Dollars = Annotated[str | None, typer.Option(
+    "--dollars", metavar="YEAR", help="constant dollars of YEAR (its December, as Epoch AI) or of a month YYYY-MM, "
+                                      "via the US PPI series PCU518210518210; default: nominal")]
+
 
 @app.command()
 def estimate(
@@ -19,6 +23,7 @@ def estimate(
     samples: Samples = 10_000,
     seed: Seed = 0,
     format: Fmt = Format.table,
+    dollars: Dollars = None,
 ) -> None:
     """The cost of a model: the headline, the final run three ways, the development cost and the lab's year.
 
@@ -35,7 +40,7 @@ def estimate(
         from fullcost import estimation as est_mod
 
         doc = catalog.load_scenario(scenario)
-        out = est_mod.to_json(est_mod.run(doc, samples, seed))
+        out = est_mod.to_json(est_mod.run(doc, samples, seed, dollars))
     if format is Format.json:
         emit_json(out)
         return
@@ -72,13 +77,14 @@ def compare(
     samples: Samples = 10_000,
     seed: Seed = 0,
     format: Fmt = Format.table,
+    dollars: Dollars = None,
 ) -> None:
     """The same figures for several models side by side."""
     with guard():
         from fullcost import catalog
         from fullcost import estimation as est_mod
 
-        outs = [est_mod.to_json(est_mod.run(catalog.load_scenario(s), samples, seed)) for s in scenarios]
+        outs = [est_mod.to_json(est_mod.run(catalog.load_scenario(s), samples, seed, dollars)) for s in scenarios]
     if format is Format.json:
         emit_json({"samples": samples, "seed": seed, "models": outs})
         return

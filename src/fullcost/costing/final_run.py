@@ -43,8 +43,10 @@ class FinalRun:
     gpus: Arr
     gpu_hours: Arr
     pretraining_gpu_hours: Arr
-    flops: Arr
-    implied_mfu: Arr | None  # None when no phase is pre-training (an RL or fine-tuning run)
+    flops: Arr | None  # None when neither 6·N·D nor a reported figure is known (a run given by its hours)
+    flops_basis: str  # "6ND" | "reported" | "unknown"
+    implied_mfu: Arr | None  # None when no phase is pre-training (an RL or fine-tuning run), or FLOPs are unknown
+    gpus_basis: str  # "given" | "GPU-hours / duration" | "GPU-hours / Epoch AI's median training time"
     days: Arr
     energy_kwh: Arr
     rate: Rate
@@ -58,11 +60,32 @@ class FinalRun:
     acquisition_usd: Arr
 
 
-def _hours(ctx: Context, peak: Arr, flops: Arr, gpus: Arr) -> tuple[Arr, Arr, Arr]:
-    """Total GPU-hours, the pre-training part of them, and wall-clock days."""
+def _flops(ctx: Context) -> tuple[Arr | None, str]:
+    """Training FLOPs: 6·N·D where parameters and tokens are known, else the reported figure, else unknown.
+    Where both are known and differ by more than 2x, a warning says so."""
+    m = ctx.sc.model
+    n_active = m.params_active if m.params_active is not None else m.params_total
+    reported = ctx.q(("model", "reported_flops"), m.reported_flops, "flop") if m.reported_flops is not None else None
+    if n_active is None or m.tokens is None:
+        return reported, "reported" if reported is not None else "unknown"
+    active_path = ("model", "params_active" if m.params_active is not None else "params_total")
+    flops = compute.training_flops(ctx.q(active_path, n_active, "count"), ctx.q(("model", "tokens"), m.tokens, "count"))
+    if reported is not None:
+        ratio = float(np.median(flops)) / float(np.median(reported))
+        if not 0.5 <= ratio <= 2.0:
+            ctx.warnings.append(
+                f"6·N·D gives {float(np.median(flops)):.3g} FLOP, {max(ratio, 1 / ratio):,.3g}x "
+                f"{'above' if ratio > 1 else 'below'} model.reported_flops ({float(np.median(reported)):.3g}): the "
+                "run uses 6·N·D; check the parameters and tokens, or leave them out to use the reported figure")
+    return flops, "6ND"
+
+
+def _hours(ctx: Context, peak: Arr, flops: Arr | None, gpus: Arr | None) -> tuple[Arr, Arr, Arr, Arr, str]:
+    """Total GPU-hours, the pre-training part of them, wall-clock days, the GPUs and how they are known."""
     fr = ctx.sc.final_run
     base = ("final_run",)
     if fr.phases:
+        assert gpus is not None  # the scenario requires gpus with phases
         total, pre, wall = ctx.const(0.0), ctx.const(0.0), ctx.const(0.0)
         for i, ph in enumerate(fr.phases):
             p = (*base, "phases", i)
@@ -76,15 +99,30 @@ def _hours(ctx: Context, peak: Arr, flops: Arr, gpus: Arr) -> tuple[Arr, Arr, Ar
             wall = wall + compute.wall_days(h, ph_gpus)
             if ph.pretraining:
                 pre = pre + h
-        return total, pre, wall
+        return total, pre, wall, gpus, "given"
+    duration = ctx.q((*base, "duration"), fr.duration, "hours") if fr.duration is not None else None
     if fr.gpu_hours is not None:
         h = ctx.q((*base, "gpu_hours"), fr.gpu_hours, "hours")
-    elif fr.duration is not None:
-        h = ctx.q((*base, "duration"), fr.duration, "hours") * gpus
+    elif duration is not None and gpus is not None:
+        h = duration * gpus
     else:
         assert fr.mfu is not None
+        if flops is None:
+            raise ctx.error((*base, "mfu"), "GPU-hours from an MFU need the training FLOPs: give model.params_total "
+                                            "(or params_active) and model.tokens, or model.reported_flops")
         h = compute.gpu_hours_for(flops, peak, ctx.q((*base, "mfu"), fr.mfu, "fraction"))
-    return h, h, compute.wall_days(h, gpus)
+    if gpus is not None:
+        return h, h, compute.wall_days(h, gpus), gpus, "given"
+    if duration is not None:
+        return h, h, duration / 24.0, h / duration, "GPU-hours / duration"
+    d = ctx.default("training_days_when_unknown")
+    wall = ctx.opt((), None, d, "defaults.training_days_when_unknown", "days")
+    days_ = float(np.median(wall))
+    ctx.warnings.append(f"final_run.gpus not given: the run is taken to last Epoch AI's median training time "
+                        f"({days_:.4g} days), so the cluster is GPU-hours / {days_ * 24:,.1f} h = "
+                        f"{float(np.median(h)) / (days_ * 24):,.0f} GPUs (this sets the training start and the "
+                        "acquisition cost; give gpus or duration to say otherwise)")
+    return h, h, wall, h / (wall * 24.0), "GPU-hours / Epoch AI's median training time"
 
 
 def _rate(ctx: Context, chip: Chip) -> Rate:
@@ -95,10 +133,18 @@ def _rate(ctx: Context, chip: Chip) -> Rate:
             raise ctx.error(("final_run", "usd_per_gpu_hour"), "a quoted price must be above zero")
         src = f" ({fr.usd_per_gpu_hour.source})" if fr.usd_per_gpu_hour.source else ""
         return Rate(r, "quoted", f"the lab's own price: ${fr.usd_per_gpu_hour.central():g}/GPU-hour{src}")
+    if fr.market_usd_per_gpu_hour is not None:
+        r = ctx.q(("final_run", "market_usd_per_gpu_hour"), fr.market_usd_per_gpu_hour, "usd_per_hour")
+        if np.any(r <= 0):
+            raise ctx.error(("final_run", "market_usd_per_gpu_hour"), "a market rate must be above zero")
+        src = f" ({fr.market_usd_per_gpu_hour.source})" if fr.market_usd_per_gpu_hour.source else ""
+        return Rate(r, "market", f"no price quoted by the lab; market rate "
+                                 f"${fr.market_usd_per_gpu_hour.central():g}/GPU-hour{src} (scenario)")
     ref = chip.reference_rate()
     if ref is None:
         raise ctx.error(("final_run", "usd_per_gpu_hour"),
-                        f"no rental price quoted and the catalog has none for {chip.id}: give usd_per_gpu_hour")
+                        f"no rental price quoted and the catalog has none for {chip.id}: give usd_per_gpu_hour "
+                        "(the lab's own) or market_usd_per_gpu_hour")
     r = ctx.q((f"hardware.{chip.id}.rental.reference",), ref.usd_per_hour, "usd_per_hour")
     note = (f"no price quoted by the lab; market rate {ref.provider} {ref.terms} "
             f"${ref.usd_per_hour.central():g}/GPU-hour on {ref.date.isoformat()} (catalog)")
@@ -144,7 +190,8 @@ def _ownership(ctx: Context, chip: Chip, wall_days: float) -> Ownership:
     epoch_hourly = hourly + hw.interconnect_addon(hourly, share)
 
     region = ctx.region()
-    tdp = ctx.q((f"hardware.{chip.id}.tdp_w",), chip.tdp_w, "watts")
+    tdp = (ctx.q(("final_run", "tdp_w"), sc.final_run.tdp_w, "watts") if sc.final_run.tdp_w is not None
+           else ctx.q((f"hardware.{chip.id}.tdp_w",), chip.tdp_w, "watts"))
     ratio = ctx.opt((*path, "server_power_ratio"), own.server_power_ratio, chip.server_power_ratio,
                     f"hardware.{chip.id}.server_power_ratio")
     frac = ctx.opt((*path, "power_fraction"), own.power_fraction, chip.power_fraction,
@@ -167,19 +214,21 @@ def final_run(ctx: Context) -> FinalRun:
     sc = ctx.sc
     chip = ctx.chip(("final_run", "hardware"), sc.final_run.hardware)
     precision = sc.model.precision
-    peak_d: Dist | None = chip.peak_tflops(precision)
-    if peak_d is None:
-        raise ctx.error(("model", "precision"), f"{chip.name} has no {precision.upper()} tensor peak")
-    peak = ctx.q((f"hardware.{chip.id}.{precision}_tflops",), peak_d)
-    m = sc.model
-    n_active = m.params_active if m.params_active is not None else m.params_total
-    assert n_active is not None
-    active_path = ("model", "params_active" if m.params_active is not None else "params_total")
-    flops = compute.training_flops(ctx.q(active_path, n_active, "count"), ctx.q(("model", "tokens"), m.tokens, "count"))
-    gpus = ctx.q(("final_run", "gpus"), sc.final_run.gpus, "count")
-    if np.any(gpus <= 0):
-        raise ctx.error(("final_run", "gpus"), "must be at least 1 GPU")
-    gpu_hours, pre_hours, wall = _hours(ctx, peak, flops, gpus)
+    if sc.final_run.peak_tflops is not None:
+        peak = ctx.q(("final_run", "peak_tflops"), sc.final_run.peak_tflops)
+    else:
+        peak_d: Dist | None = chip.peak_tflops(precision)
+        if peak_d is None:
+            raise ctx.error(("model", "precision"), f"{chip.name} has no {precision.upper()} tensor peak "
+                                                    "(give final_run.peak_tflops)")
+        peak = ctx.q((f"hardware.{chip.id}.{precision}_tflops",), peak_d)
+    flops, flops_basis = _flops(ctx)
+    gpus: Arr | None = None
+    if sc.final_run.gpus is not None:
+        gpus = ctx.q(("final_run", "gpus"), sc.final_run.gpus, "count")
+        if np.any(gpus <= 0):
+            raise ctx.error(("final_run", "gpus"), "must be at least 1 GPU")
+    gpu_hours, pre_hours, wall, gpus, gpus_basis = _hours(ctx, peak, flops, gpus)
     factor = ctx.hours_factor()
     gpu_hours, pre_hours, wall = gpu_hours * factor, pre_hours * factor, wall * factor
     if np.any(gpu_hours <= 0):
@@ -192,8 +241,10 @@ def final_run(ctx: Context) -> FinalRun:
     interconnect = hardware_usd * own.interconnect_share
     return FinalRun(
         chip=chip, precision=precision, peak_tflops=peak, gpus=gpus, gpu_hours=gpu_hours,
-        pretraining_gpu_hours=pre_hours, flops=flops,
-        implied_mfu=compute.implied_mfu(flops, pre_hours, peak) if np.all(pre_hours > 0) else None,
+        pretraining_gpu_hours=pre_hours, flops=flops, flops_basis=flops_basis,
+        implied_mfu=compute.implied_mfu(flops, pre_hours, peak) if flops is not None and np.all(pre_hours > 0)
+        else None,
+        gpus_basis=gpus_basis,
         days=wall, energy_kwh=energy_kwh,
         rate=rate, own=own, rental_usd=hw.rental(gpu_hours, rate.usd_per_gpu_hour),
         amortized_hardware_usd=hardware_usd - interconnect, amortized_interconnect_usd=interconnect,

@@ -39,7 +39,8 @@ def estimate_table(out: dict[str, Any]) -> None:
 
     h, fr = out["headline"], out["final_run"]
     c = _console()
-    c.print(f"[bold]{out['name']}[/bold]  ({out['samples']:,} samples, seed {out['seed']})")
+    usd = out["dollars"]["label"] if out.get("dollars") else "US dollars"
+    c.print(f"[bold]{out['name']}[/bold]  ({out['samples']:,} samples, seed {out['seed']}; in {usd})")
     c.print(f"Headline: {fmt.usd(h['usd'])} = {fmt.num(h['gpu_hours'])} GPU-hours x "
             f"${h['usd_per_gpu_hour']:g}/GPU-hour  [{h['basis']}: {h['note']}]")
     t = Table(title="Final run")
@@ -48,7 +49,8 @@ def estimate_table(out: dict[str, Any]) -> None:
     t.add_row("hardware", f"{fr['gpus']:,.0f} x {fr['hardware']} ({fr['precision'].upper()}, "
                           f"{fr['peak_tflops']:g} TFLOP/s peak)")
     t.add_row("GPU-hours", fmt.num(fr["gpu_hours"]))
-    t.add_row("training FLOPs (6·N·D)", fmt.sci(fr["flops"]))
+    basis = {"6ND": "6·N·D", "reported": "as reported"}.get(fr.get("flops_basis", "6ND"), "unknown")
+    t.add_row(f"training FLOPs ({basis})", "n/a" if fr["flops"] is None else fmt.sci(fr["flops"]))
     t.add_row(f"implied MFU ({fr['precision'].upper()} peak)",
               "n/a (no pre-training phase)" if fr["implied_mfu"] is None else fmt.pct(fr["implied_mfu"]))
     t.add_row("wall-clock days", f"{fr['days']:.1f}")
@@ -133,7 +135,9 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
 def compare_table(outs: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
-    t = Table(title="Side by side (means; 90% intervals below)")
+    labels = {o["dollars"]["label"] for o in outs if o.get("dollars")}
+    usd = "; in " + labels.pop() if len(labels) == 1 else "; in each model's nominal dollars" if labels else ""
+    t = Table(title=f"Side by side (means; 90% intervals below{usd})")
     t.add_column("measure")
     for o in outs:
         t.add_column(o["name"], justify="right")
