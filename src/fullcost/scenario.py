@@ -118,7 +118,13 @@ _INLINE_CHIP = {
     "required": ["name", "tdp_w"],
 }
 # A hardware id, alias or Epoch AI hardware string, or a chip written inline (built by the catalog's own code).
-HardwareRef = Annotated[str | dict[str, Any], WithJsonSchema({"anyOf": [
+def _hardware(v: Any) -> Any:
+    if not isinstance(v, (str, dict)):
+        raise ValueError("expected a hardware id (see `fullcost hardware`) or a chip written inline (a mapping)")
+    return v
+
+
+HardwareRef = Annotated[str | dict[str, Any], BeforeValidator(_hardware), WithJsonSchema({"anyOf": [
     {"type": "string", "description": "a hardware id from `fullcost hardware`"}, _INLINE_CHIP]})]
 
 
