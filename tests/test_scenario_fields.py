@@ -266,3 +266,20 @@ def test_the_json_schema_knows_inline_chips_and_the_new_fields():
     del data["final_run"]["hardware"]["name"]
     with pytest.raises(jsonschema.ValidationError, match="'name' is a required property"):
         jsonschema.validate(data, schema)
+
+
+def test_a_fleet_group_may_be_a_chip_written_inline(cli, write):
+    text = INLINE + """fleet:
+  gpus:
+    - hardware: {name: Example Fleet Chip, tdp_w: 300, bf16_tflops: 50, server_overhead: 1.5,
+                 purchase: [{usd: 5000, date: '2023-01-01', basis: single}]}
+      count: 1000
+    - {hardware: example-accelerator-x1, count: 10}
+  utilization: 80%
+  useful_life_years: 4
+  interconnect_share: 20%
+"""
+    out = _est(cli, write, text)
+    items = {it["name"]: it["usd"]["mean"] for it in out["lab_annual"]["items"]}
+    capex = 1000 * 5000 * 1.5 / 0.8 + 10 * 10_000 * 1.5 / 0.8
+    assert items["fleet depreciation"] == pytest.approx(capex / 4, rel=1e-12)

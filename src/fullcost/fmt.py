@@ -29,8 +29,8 @@ def pct(v: float) -> str:
     return f"{v * 100:.1f}%"
 
 
-def sci(v: float) -> str:
-    return f"{v:.3g}"
+def sci(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3g}"
 
 
 def summary(s: dict[str, float], f: Callable[[float], str] = usd) -> str:

@@ -24,7 +24,7 @@ def model_rows() -> list[dict[str, Any]]:
             "params_total": _c(m.params_total),
             "params_active": _c(m.params_active if m.params_active is not None else m.params_total),
             "tokens": _c(m.tokens),
-            "hardware": sc.final_run.hardware,
+            "hardware": hw if isinstance(hw := sc.final_run.hardware, str) else str(hw.get("name", "inline")),
         })
     return rows
 
