@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from fullcost import catalog
+from fullcost.catalog import inline
 from fullcost.errors import InputError, dotted
 from fullcost.quantity import DIMENSIONS, Arr, Dist, QuantityError, Sampler, convert, parse, point, stream
 from fullcost.scenario import Doc
@@ -159,7 +160,7 @@ class Context:
         for path, ref in places:
             if not isinstance(ref, dict):
                 continue
-            chip = catalog.inline_chip(ref, lambda sub, msg, path=path: self.error((*path, *sub), msg))  # type: ignore[misc]
+            chip = inline.inline_chip(ref, lambda sub, msg, path=path: self.error((*path, *sub), msg))  # type: ignore[misc]
             known = _catalog_chip(chip.id)
             if known is not None:
                 raise self.error((*path, "name") if "id" not in ref else (*path, "id"),
@@ -198,7 +199,7 @@ def _catalog_chip(name: str) -> catalog.Chip | None:
 
 def inline_id(ref: dict[str, Any]) -> str:
     """The id of a chip written inline: its ``id``, else one made from its name."""
-    return str(ref.get("id") or catalog.slug(str(ref.get("name", ""))))
+    return str(ref.get("id") or inline.slug(str(ref.get("name", ""))))
 
 
 def years_between(a: dt.date, b: dt.date) -> float:
