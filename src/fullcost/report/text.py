@@ -42,7 +42,7 @@ def estimate_table(out: dict[str, Any]) -> None:
     usd = out["dollars"]["label"] if out.get("dollars") else "US dollars"
     c.print(f"[bold]{out['name']}[/bold]  ({out['samples']:,} samples, seed {out['seed']}; in {usd})")
     c.print(f"Headline: {fmt.usd(h['usd'])} = {fmt.num(h['gpu_hours'])} GPU-hours x "
-            f"${h['usd_per_gpu_hour']:g}/GPU-hour  [{h['basis']}: {h['note']}]")
+            f"${h['usd_per_gpu_hour']:g}/GPU-hour  \\[{h['basis']}: {h['note']}]")  # \\[: not rich markup
     t = Table(title="Final run")
     t.add_column("measure")
     t.add_column("value", justify="right")
