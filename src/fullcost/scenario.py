@@ -40,6 +40,16 @@ class Source(Base):
     license: str | None = None
 
 
+class Fact(Base):
+    """A fact about the model that no cost input uses (country, author count, accessibility...), with its source."""
+
+    value: str | int | float | bool
+    source: str = Field(description="a source id (scenario or catalog sources) or a URL")
+    published: str | None = Field(None, description="the fact exactly as the source gives it")
+    note: str | None = None
+    why: str | None = None
+
+
 class ModelSpec(Base):
     """The trained network: its size and data."""
 
@@ -301,6 +311,7 @@ class Scenario(Base):
     fullcost: Literal[1] = Field(1, description="scenario format version")
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-_@]*$")
     title: str | None = None
+    aliases: list[str] = Field(default_factory=list, description="other names the model answers to (Epoch AI's)")
     developer: str | None = None
     released: Date | None = None
     region: str = Field("us", description="a region id from the catalog (pay, electricity, PUE)")
@@ -325,6 +336,7 @@ class Scenario(Base):
         default_factory=dict, description="named variants: overrides merged into this file, run as NAME@VARIANT")
     variant: str | None = Field(None, description="set when a variant was applied")
     sources: dict[str, Source] = Field(default_factory=dict)
+    facts: dict[str, Fact] = Field(default_factory=dict, description="sourced facts no cost input uses")
     notes: list[str] = Field(default_factory=list)
 
 

@@ -430,8 +430,19 @@ def model_names() -> list[str]:
 
 
 def model_path(name: str) -> Path | None:
-    p = MODELS / f"{name}.yaml"
-    return p if p.is_file() else None
+    """The file of a catalog model, by its file name or any name it answers to (``"PaLM (540B)"``)."""
+    from fullcost.catalog import models
+
+    stem = models.resolve(name)
+    return MODELS / f"{stem}.yaml" if stem is not None else None
+
+
+def unknown_model_hint(name: str) -> str:
+    """What to say about a name no model answers to: a model only when it is the same one misspelt."""
+    from fullcost.catalog import models
+
+    near = models.suggest(name)
+    return f" (did you mean '{near}'?)" if near else " (see `fullcost models`)"
 
 
 def load_scenario(name_or_file: str):  # type: ignore[no-untyped-def]
@@ -444,6 +455,9 @@ def load_scenario(name_or_file: str):  # type: ignore[no-untyped-def]
 
     if Path(name_or_file).is_file():
         return scenario.load(Path(name_or_file))
+    whole = model_path(name_or_file)  # a model name may hold '@' or '/' ("CLIP (ViT L/14@336px)")
+    if whole is not None:
+        return scenario.load(whole)
     base, variant = name_or_file, ""
     if "@" in name_or_file:
         base, _, variant = name_or_file.rpartition("@")
@@ -454,6 +468,4 @@ def load_scenario(name_or_file: str):  # type: ignore[no-untyped-def]
         return scenario.load(path, variant or None)
     if Path(base).suffix in (".yaml", ".yml") or "/" in base:
         raise InputError("file not found", base)
-    near = difflib.get_close_matches(base, model_names(), n=1, cutoff=0.5)
-    hint = f" (did you mean '{near[0]}'?)" if near else " (see `fullcost models`)"
-    raise InputError(f"no such file and no catalog model named '{base}'{hint}", name_or_file)
+    raise InputError(f"no such file and no catalog model named '{base}'{unknown_model_hint(base)}", name_or_file)

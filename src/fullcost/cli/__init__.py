@@ -8,6 +8,7 @@ from fullcost.cli import (  # noqa: F401  (each module registers its commands)
     catalog,
     claims,
     estimate,
+    frontier,
     report,
     statements,
 )

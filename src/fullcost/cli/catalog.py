@@ -2,24 +2,52 @@
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
 from fullcost.cli.app import Fmt, Format, app, emit_json, guard
 
 
-@app.command()
-def models(format: Fmt = Format.table) -> None:
-    """The models in the built-in catalog."""
-    with guard():
-        from fullcost.report.listing import model_rows
+class ModelsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
 
-        rows = model_rows()
-    if format is Format.json:
+
+@app.command()
+def models(
+    format: Annotated[ModelsFormat, typer.Option("--format", "-f", help="output format")] = ModelsFormat.table,
+    org: Annotated[str | None, typer.Option("--org", help="only models whose developer contains this text")] = None,
+    from_year: Annotated[int | None, typer.Option("--from", min=1900, max=2200,
+                                                  help="only models released in this year or later")] = None,
+    frontier: Annotated[bool, typer.Option("--frontier", help="only Epoch AI's frontier models (see --top)")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, max=20,
+                                     help="with --frontier: among the N largest by compute when published")] = 10,
+) -> None:
+    """The models in the built-in catalog, with their sourced facts (every fact in --format json)."""
+    with guard():
+        from fullcost.report.listing import model_rows, model_table_rows
+
+        rows = model_rows(org=org, since=from_year, top=top if frontier else None)
+    if format is ModelsFormat.json:
         emit_json(rows)
+        return
+    flat = model_table_rows(rows)
+    if format is ModelsFormat.csv:
+        from fullcost.report.listing import write_csv
+
+        write_csv(flat, sys.stdout)
         return
     from fullcost.report.text import table
 
-    table("Models (all fields: --format json)", rows,
-          {"name": "name", "developer": "developer", "released": "released", "params_active": "active params",
-           "tokens": "tokens", "hardware": "hardware"})
+    what = f"{len(rows)} models" + (f", top {top} frontier" if frontier else "")
+    table(f"Models ({what}; every fact with its source: --format json)", flat,
+          {"name": "name", "developer": "developer", "released": "released", "params": "params",
+           "compute_flop": "compute (FLOP)", "hardware": "hardware", "frontier_rank": "top-n",
+           "openness": "openness"})
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from fullcost import catalog
 
@@ -11,22 +11,51 @@ def _c(d: Any) -> float | None:
     return None if d is None else d.central()
 
 
-def model_rows() -> list[dict[str, Any]]:
-    rows = []
-    for name in catalog.model_names():
-        sc = catalog.load_scenario(name).scenario
-        m = sc.model
-        rows.append({
-            "name": sc.name,
-            "title": sc.title or sc.name,
-            "developer": sc.developer or "",
-            "released": sc.released.isoformat() if sc.released else "",
-            "params_total": _c(m.params_total),
-            "params_active": _c(m.params_active if m.params_active is not None else m.params_total),
-            "tokens": _c(m.tokens),
-            "hardware": hw if isinstance(hw := sc.final_run.hardware, str) else str(hw.get("name", "inline")),
-        })
-    return rows
+def model_rows(org: str | None = None, since: int | None = None, top: int | None = None) -> list[dict[str, Any]]:
+    """The model index's rows (every fact with its source), filtered by developer, release year and frontier rank."""
+    from fullcost.catalog import models
+
+    out = []
+    for r in models.rows():
+        if org and org.lower() not in f"{r['developer']} {r['facts'].get('organization', {}).get('value', '')}".lower():
+            continue
+        if since is not None and (not r["released"] or int(r["released"][:4]) < since):
+            continue
+        if top is not None and (r["frontier_rank"] is None or r["frontier_rank"] > top):
+            continue
+        out.append(r)
+    return out
+
+
+_FLAT = (("params", "params_total"), ("params_active", "params_active"), ("tokens", "tokens"),
+         ("compute_flop", "training_compute_flop"), ("gpus", "gpus"), ("gpu_hours", "gpu_hours"),
+         ("authors", "authors"), ("country", "country"), ("model_accessibility", "model_accessibility"),
+         ("training_code_accessibility", "training_code_accessibility"),
+         ("epoch_amortized_usd", "epoch_amortized_usd"))
+
+
+def model_table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One flat row per model (central values; the JSON listing has each fact's source)."""
+    out = []
+    for r in rows:
+        flat: dict[str, Any] = {k: r[k] for k in ("name", "title", "developer", "released", "hardware", "openness",
+                                                 "frontier_rank", "epoch_cost_table", "final_run_only")}
+        for col, key in _FLAT:
+            f = r["facts"].get(key)
+            flat[col] = None if f is None else f.get("value")
+        out.append(flat)
+    return out
+
+
+def write_csv(rows: list[dict[str, Any]], out: IO[str]) -> None:
+    import csv
+
+    if not rows:
+        return
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: "" if v is None else v for k, v in r.items()})
 
 
 def hardware_rows() -> list[dict[str, Any]]:
