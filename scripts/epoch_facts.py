@@ -303,6 +303,57 @@ def ownership(got: em.Inputs) -> dict[str, Any]:
     return own
 
 
+# Chips no one rented (or whose rentals Epoch's table lacks): the rental rate of the nearest chip Epoch's table has
+RATE_PROXY = {"TITAN": "NVIDIA Tesla K80", "K40": "NVIDIA Tesla K80", "M40": "NVIDIA Tesla K80",
+              "TPU v1": "Google TPU v2", "Ascend 910B": "NVIDIA A100", "Ascend 910": "NVIDIA V100"}
+# Chips without a price in Epoch's table or the catalog: a range from their neighbours' prices in Epoch's table
+PRICE_RANGE: dict[str, tuple[str, str, str, str]] = {
+    "NVIDIA M40": ("4K to 7K", "2015-11-10", "NVIDIA Tesla K80: 5000.00 (2014-11-17, Single-unit release price); "
+                   "NVIDIA Tesla P100 PCIe 16GB: 5699.00 (2016-06-20, Single-unit release price)",
+                   "NVIDIA's Tesla M40 price is in neither Epoch AI's table nor the catalog. "
+                   "Its neighbours in Epoch's table: the K80 at $5,000 (release, 2014-11-17) and the P100 PCIe at "
+                   "$5,699 (release, 2016-06-20); the interval spans them, widened because the M40's own price is "
+                   "unknown."),
+    "Huawei Ascend 910": ("8K to 16K", "2019-08-23", "NVIDIA Tesla V100 SXM2 16 GB: 10664.00 (2018-05-08, "
+                          "Single-unit list price); NVIDIA A100 PCIe: 15000.00 (2020-07-01, Single-unit list price)",
+                          "Huawei publishes no price and Epoch AI's table has none. The "
+                          "interval spans the NVIDIA parts it was sold against, at their prices in Epoch's table: the "
+                          "V100 SXM2 16 GB at $10,664 (list, 2018-05-08) and the A100 PCIe at $15,000 (list, "
+                          "2020-07-01)."),
+    "Huawei Ascend 910B": ("10K to 20K", "2022-03-17", "NVIDIA A100 PCIe: 15000.00 (2020-07-01, Single-unit list "
+                           "price); NVIDIA A800 PCIe: 15000.00 (2023-07-10, 'the price is approaching CNY110,000')",
+                           "Huawei publishes no price and Epoch AI's table has none. The "
+                           "interval spans the A100-class parts Chinese labs could buy, at their prices in Epoch's "
+                           "table: the A100 PCIe at $15,000 (list, 2020-07-01) and the A800 PCIe at about $15,000 "
+                           "in China ('approaching CNY110,000', 2023-07-10)."),
+}
+
+
+def proxy_rate(data: em.Data, name: str, hw: str) -> dict[str, Any] | None:
+    """A market rate for a chip no cloud rented in Epoch's table: the nearest rented chip's, by Epoch's rule."""
+    sub = next((v for k, v in RATE_PROXY.items() if k in hw), None)
+    if sub is None:
+        return None
+    cp = em.cloud_price(data, name, sub)
+    if cp is None:
+        return None
+    out = cloud_rate(cp)
+    out["why"] = (f"No cloud rented the {hw} in Epoch AI's price table, so the headline prices its chip-hours at the "
+                  f"rate Epoch's rule finds for the nearest chip that was rented, the {sub}: a stand-in for what a "
+                  "rented run would have cost, not a quote.")
+    return out
+
+
+def price_range(hw: str) -> dict[str, Any] | None:
+    hit = PRICE_RANGE.get(hw)
+    if hit is None:
+        return None
+    value, released, published, why = hit
+    return {"purchase_usd_per_gpu": {"value": value, "source": "epoch-hw-prices-2025",
+                                     "published": published, "why": why},
+            "purchase_basis": "single", "purchase_date": released}
+
+
 def acquired_note(got: em.Inputs) -> str:
     if got.price_basis == "tpu":
         return f"acquired at the TPU's release ({got.acquired})"
