@@ -248,7 +248,7 @@ def hours(row: dict[str, str], got: em.Inputs, mfu: tuple[float, float]) -> dict
             out["mfu"] = cite("Hardware utilization", row, got.utilization, "Utilization notes")
         else:
             out["mfu"] = {
-                "value": f"{mfu[0]:.1%} to {mfu[1]:.1%}", "source": CODE,
+                "value": f"{mfu[0] * 100:.4f}% to {mfu[1]:.1%}", "source": CODE,
                 "published": "MEDIAN_UTILIZATION = 0.375  # median of 33 known values",
                 "why": ("Epoch AI's record has no chip-hours, count and time, or utilization, so Epoch's method "
                         "derives the chip-hours from the training compute at 37.5% utilization. Utilization is "

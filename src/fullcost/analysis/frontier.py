@@ -103,7 +103,7 @@ def point(row: dict[str, Any], samples: int, seed: int, dollars: int | str | Non
     }
 
 
-def frontier(top: int = 10, since: int | None = None, dollars: int | str | None = None, samples: int = 2000,
+def frontier(top: int = 10, since: int | None = None, dollars: int | str | None = None, samples: int = 1000,
              seed: int = 0) -> dict[str, Any]:
     """Every frontier model's three figures and each series' fitted growth rate."""
     rows = members(top, since)

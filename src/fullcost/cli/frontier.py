@@ -18,7 +18,7 @@ def frontier(
                                                                   "default: each model's nominal dollars")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=20, help="Epoch AI's top-n frontier selection")] = 10,
     samples: Annotated[int, typer.Option("--samples", "-n", min=100, max=100_000,
-                                         help="Monte Carlo samples per model")] = 2000,
+                                         help="Monte Carlo samples per model")] = 1000,
     seed: Seed = 0,
     format: Fmt = Format.table,
     html: Annotated[Path | None, typer.Option("--html", "-o", help="also write the section as an HTML page")] = None,
