@@ -78,6 +78,12 @@ def first_link(row: dict[str, str]) -> str | None:
     return m.group(0).rstrip(";,") if m else None
 
 
+def url_of(text: str | None) -> str | None:
+    """The web address in a price row's source cell (some cells carry words after it, e.g. 'linux/ copy')."""
+    m = re.search(r"https?://\S+", text or "")
+    return m.group(0) if m else None
+
+
 def paper(row: dict[str, str]) -> dict[str, Any] | None:
     link = first_link(row)
     if not link:
@@ -272,7 +278,7 @@ def ownership(got: em.Inputs) -> dict[str, Any]:
         else:
             r = got.price_row or {}
             own["purchase_usd_per_gpu"] = {
-                "value": whole(got.price_published), "source": r.get("Price source") or CODE,
+                "value": whole(got.price_published), "source": url_of(r.get("Price source")) or CODE,
                 "published": f"Price (hardware purchase): {r.get('Price (hardware purchase)')}; "
                              f"Notes: {squash(r.get('Notes', ''), 160)}",
                 "note": (f"Epoch AI's Hardware prices row for {r.get('Hardware model')} of {r.get('Price date')}: "
@@ -363,7 +369,7 @@ def acquired_note(got: em.Inputs) -> str:
 def cloud_rate(cp: em.CloudPrice) -> dict[str, Any]:
     r = cp.row
     out: dict[str, Any] = {
-        "value": round(cp.usd_per_hour, 6), "source": r["Price source"].strip() or CODE,
+        "value": round(cp.usd_per_hour, 6), "source": url_of(r["Price source"]) or CODE,
         "published": f"{cp.vendor}, {r['Location'] or 'no location'}, {r['Price date']}: {cp.price_type}: "
                      f"{cp.published:g}",
         "note": ("Epoch AI's cloud-cost rule (find_price): the lab's usual cloud first (Google Cloud for Google and "

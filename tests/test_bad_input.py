@@ -23,7 +23,10 @@ def test_missing_file(sh):
 
 
 def test_unknown_catalog_name_suggests(sh):
-    _one_clean_line(sh("estimate", "deepseek-v4"), "deepseek-v3")
+    _one_clean_line(sh("estimate", "depseek-v3"), "did you mean 'deepseek-v3'")
+    r = sh("estimate", "deepseek-v4")  # another model: no suggestion (issue 11)
+    _one_clean_line(r, "deepseek-v4", "fullcost models")
+    assert "did you mean" not in r.err
 
 
 def test_invalid_yaml_names_the_line(sh, write):

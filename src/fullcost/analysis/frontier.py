@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from fullcost import catalog
-from fullcost.catalog import models
+from fullcost import catalog, model_index
 from fullcost.summary import summarize
 
 Z90 = 1.6448536269514722
@@ -77,7 +76,7 @@ def fit(years: list[float], values: list[float]) -> Fit | None:
 
 def members(top: int = 10, since: int | None = None) -> list[dict[str, Any]]:
     """The index rows of Epoch AI's top-``top`` frontier models, oldest first."""
-    out = [r for r in models.rows() if r["frontier_rank"] is not None and r["frontier_rank"] <= top
+    out = [r for r in model_index.rows() if r["frontier_rank"] is not None and r["frontier_rank"] <= top
            and r["released"] and (since is None or int(r["released"][:4]) >= since)]
     return sorted(out, key=lambda r: (r["released"], r["name"]))
 

@@ -431,17 +431,17 @@ def model_names() -> list[str]:
 
 def model_path(name: str) -> Path | None:
     """The file of a catalog model, by its file name or any name it answers to (``"PaLM (540B)"``)."""
-    from fullcost.catalog import models
+    from fullcost import model_index
 
-    stem = models.resolve(name)
+    stem = model_index.resolve(name)
     return MODELS / f"{stem}.yaml" if stem is not None else None
 
 
 def unknown_model_hint(name: str) -> str:
     """What to say about a name no model answers to: a model only when it is the same one misspelt."""
-    from fullcost.catalog import models
+    from fullcost import model_index
 
-    near = models.suggest(name)
+    near = model_index.suggest(name)
     return f" (did you mean '{near}'?)" if near else " (see `fullcost models`)"
 
 

@@ -1,25 +1,21 @@
-"""The model index: one row per catalog model with its sourced facts, and how a typed name finds its file.
+"""Writing the model index (``data/models/index.json``): one row per catalog model with its sourced facts.
 
-``data/models/index.json`` is written by ``scripts/build_epoch_catalog.py`` (``write_index``) from the model files,
-so that ``fullcost models`` and name resolution read one small file instead of parsing every model; a test checks
-that it matches the files. A name resolves as typed: the file name, Epoch AI's name (``"PaLM (540B)"``), the
-title, or any of them with case, spaces and punctuation ignored (``gpt4`` is ``gpt-4``, but ``gpt-4o`` is not).
+The rows are read by ``fullcost.model_index`` (names as typed, ``fullcost models``) without parsing the model files;
+``scripts/build_epoch_catalog.py`` writes them with ``write_index`` after writing the entries, and a test checks that
+the index matches the files.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fullcost import model_index
 from fullcost.errors import InputError
+from fullcost.model_index import INDEX, MODELS, VERSION, load_index, normal, resolve, rows, suggest
 
-MODELS = Path(__file__).parent / "data" / "models"
-INDEX = MODELS / "index.json"
-VERSION = 1
+__all__ = ["INDEX", "MODELS", "build_index", "load_index", "resolve", "row_of", "rows", "suggest", "write_index"]
 
 # scenario fields listed as facts: (fact key, path in the scenario)
 _FIELDS = (
@@ -30,15 +26,6 @@ _FIELDS = (
     ("usd_per_gpu_hour_quoted", ("final_run", "usd_per_gpu_hour")),
     ("usd_per_gpu_hour_market", ("final_run", "market_usd_per_gpu_hour")),
 )
-
-
-def normal(name: str) -> str:
-    """A name with case, spaces and punctuation dropped: how two spellings of one model are compared."""
-    return re.sub(r"[^0-9a-zσ]+", "", name.lower())
-
-
-def _digits(name: str) -> str:
-    return "".join(re.findall(r"\d", name))
 
 
 def _url(source: str, file_sources: dict[str, Any]) -> str | None:
@@ -118,55 +105,5 @@ def build_index() -> dict[str, Any]:
 def write_index() -> int:
     index = build_index()
     INDEX.write_text(json.dumps(index, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    load_index.cache_clear()
+    model_index.clear()
     return len(index["models"])
-
-
-@cache
-def load_index() -> dict[str, Any]:
-    if not INDEX.is_file():
-        return {"version": VERSION, "models": []}
-    out: dict[str, Any] = json.loads(INDEX.read_text(encoding="utf-8"))
-    return out
-
-
-@cache
-def _names() -> dict[str, str]:
-    """Every way of writing each model's name -> its file stem."""
-    out: dict[str, str] = {}
-    for r in load_index()["models"]:
-        stem = r["file"].removesuffix(".yaml")
-        for x in (r["name"], r["title"], *r["aliases"]):
-            out.setdefault(x.lower(), stem)
-            out.setdefault(normal(x), stem)
-    return out
-
-
-def resolve(name: str) -> str | None:
-    """The file stem of the model a typed name means, or None."""
-    key = name.strip()
-    if re.fullmatch(r"[a-z0-9][a-z0-9.\-_]*", key) and (MODELS / f"{key}.yaml").is_file():
-        return key
-    names = _names()
-    return names.get(key.lower()) or names.get(normal(key))
-
-
-def suggest(name: str) -> str | None:
-    """A model to propose for an unknown name, only when it is the same model misspelt: the same numbers (so
-    GPT-4.6 does not become GPT-4.5) and nearly the same letters."""
-    want = normal(name)
-    if not want:
-        return None
-    best, score = None, 0.0
-    for r in load_index()["models"]:
-        for x in (r["name"], r["title"], *r["aliases"]):
-            if _digits(x) != _digits(name):
-                continue
-            s = difflib.SequenceMatcher(None, want, normal(x)).ratio()
-            if s > score:
-                best, score = r["name"], s
-    return best if score >= 0.8 else None
-
-
-def rows() -> list[dict[str, Any]]:
-    return list(load_index()["models"])

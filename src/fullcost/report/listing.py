@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from fullcost import catalog
-
 
 def _c(d: Any) -> float | None:
     return None if d is None else d.central()
@@ -13,10 +11,10 @@ def _c(d: Any) -> float | None:
 
 def model_rows(org: str | None = None, since: int | None = None, top: int | None = None) -> list[dict[str, Any]]:
     """The model index's rows (every fact with its source), filtered by developer, release year and frontier rank."""
-    from fullcost.catalog import models
+    from fullcost import model_index
 
     out = []
-    for r in models.rows():
+    for r in model_index.rows():
         if org and org.lower() not in f"{r['developer']} {r['facts'].get('organization', {}).get('value', '')}".lower():
             continue
         if since is not None and (not r["released"] or int(r["released"][:4]) < since):
@@ -59,6 +57,8 @@ def write_csv(rows: list[dict[str, Any]], out: IO[str]) -> None:
 
 
 def hardware_rows() -> list[dict[str, Any]]:
+    from fullcost import catalog
+
     rows = []
     for c in catalog.hardware().values():
         price = c.reference_price()
