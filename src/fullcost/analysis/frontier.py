@@ -114,6 +114,8 @@ def frontier(top: int = 10, since: int | None = None, dollars: int | str | None 
         "development": [p["development_usd"]["p50"] for p in points],
     }
     fits = {k: fit(years, v) for k, v in series.items()}
+    table = [(p["year"], p["epoch_amortized_usd_2024"]) for p in points if p["epoch_amortized_usd_2024"]]
+    epoch_fit = fit([t[0] for t in table], [t[1] for t in table])
     ratios = [p["all_in_over_headline"]["p50"] for p in points if p["all_in_over_headline"] is not None]
     growth = catalog.defaults().get("frontier_cost_growth_per_year")
     return {
@@ -123,6 +125,9 @@ def frontier(top: int = 10, since: int | None = None, dollars: int | str | None 
         "samples": samples, "seed": seed,
         "models": points,
         "growth": {k: (f.to_json() if f is not None else None) for k, f in fits.items()},
+        "epoch_table_growth": None if epoch_fit is None else {
+            **epoch_fit.to_json(), "what": "Epoch AI's own amortized hardware + energy figures for these models "
+                                           "(model_costs.csv, December 2024 dollars)"},
         "epoch_reported_growth": None if growth is None else {
             "per_year": growth.central(), "p5": growth.interval()[0], "p95": growth.interval()[1],
             "what": "amortized hardware + energy of frontier training runs", "source": growth.source,

@@ -41,13 +41,13 @@ def models(
 
         write_csv(flat, sys.stdout)
         return
-    from fullcost.report.text import table
+    from fullcost.report.listing import plain_table
 
     what = f"{len(rows)} models" + (f", top {top} frontier" if frontier else "")
-    table(f"Models ({what}; every fact with its source: --format json)", flat,
-          {"name": "name", "developer": "developer", "released": "released", "params": "params",
-           "compute_flop": "compute (FLOP)", "hardware": "hardware", "frontier_rank": "top-n",
-           "openness": "openness"})
+    plain_table(f"Models ({what}; every fact with its source: --format json)", flat,
+                {"name": "name", "developer": "developer", "released": "released", "params": "params",
+                 "compute_flop": "compute (FLOP)", "hardware": "hardware", "frontier_rank": "top-n",
+                 "openness": "openness"}, sys.stdout)
 
 
 @app.command()

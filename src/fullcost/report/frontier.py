@@ -30,6 +30,10 @@ def summary_lines(out: dict[str, Any]) -> list[str]:
     g = out["growth"]
     lines = [f"Headline: {_rate(g['headline'])}", f"Final run, amortized: {_rate(g['amortized'])}",
              f"Development cost: {_rate(g['development'])}"]
+    et = out.get("epoch_table_growth")
+    if et:
+        lines.append(f"Epoch AI's own figures for {et['models']} of these models (model_costs.csv) fit "
+                     f"{et['per_year']:.2f}x a year.")
     ep = out.get("epoch_reported_growth")
     if ep:
         lines.append(f"Epoch AI reports {ep['per_year']:.1f}x a year ({ep['p5']:.1f}x to {ep['p95']:.1f}x) for "

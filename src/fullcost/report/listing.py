@@ -45,6 +45,28 @@ def model_table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def plain_table(title: str, rows: list[dict[str, Any]], columns: dict[str, str], out: IO[str]) -> None:
+    """Rows as aligned plain text: a long listing prints at once (a rich table takes a second for the catalog)."""
+    from fullcost import fmt
+
+    def cell(k: str, v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return f"{v:.3g}" if abs(v) >= 1e15 else fmt.num(float(v)) if isinstance(v, float) else str(v)
+        text = str(v)
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    cells = [[cell(k, r.get(k)) for k in columns] for r in rows]
+    heads = list(columns.values())
+    widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(heads)]
+    out.write(title + "\n")
+    out.write("  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for c in cells:
+        out.write("  ".join(x.ljust(w) for x, w in zip(c, widths, strict=True)).rstrip() + "\n")
+
+
 def write_csv(rows: list[dict[str, Any]], out: IO[str]) -> None:
     import csv
 
