@@ -71,7 +71,7 @@ def test_the_base_lab_is_valid(cli, write):
         ("  - name: contracts", "  - name: VC funding", 19, "revenue[0].name", "the essay's"),
         # a release without a program, or with an unknown one
         ("    program: deepseek-v3\n", "", 23, "releases[0]", "has no program"),
-        ("    program: deepseek-v3", "    program: deepseek-v9", 25, "releases[0].program",
+        ("    program: deepseek-v3", "    program: depseek-v3", 25, "releases[0].program",
          "did you mean 'deepseek-v3'"),
         # dates and years outside the lab's life
         ("  - {name: seed, date: 2023-05-15, usd: 50M}", "  - {name: seed, date: 2019-01-01, usd: 50M}", 13,

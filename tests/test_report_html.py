@@ -465,7 +465,7 @@ def test_generic_statements_and_a_missing_one(tmp_path, cli):
 
 
 @pytest.mark.parametrize(("args", "needle"), [
-    (["deepseek-v4"], "did you mean 'deepseek-v3'"),
+    (["depseek-v3"], "did you mean 'deepseek-v3'"),  # a misspelling; another model (deepseek-v4) gets none
     (["deepseek-v3", "-o", "no/such/folder/r.html"], "the folder no/such/folder does not exist"),
     (["deepseek-v3", "-o", "."], "is a folder"),
     (["deepseek-v3", "-o", "r.html", "--xlsx", "nowhere/x.xlsx"], "cannot write the workbook"),
