@@ -91,6 +91,8 @@ def test_frontier_command_json_page_and_figures(cli, tmp_path):
     assert text.code == 0 and "x a year" in text.out
 
 
-def test_frontier_bad_input_is_one_line(sh):
-    r = sh("frontier", "--from", "2199")
-    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
+@pytest.mark.parametrize("args", [["--from", "2199"], ["--top", "1", "--dollars", "1990"],
+                                  ["--top", "1", "--from", "2025", "-o", "no/such/folder/f.html"]])
+def test_frontier_bad_input_is_one_line(sh, args):
+    r = sh("frontier", *args)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err, r.err

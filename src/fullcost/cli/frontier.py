@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 
 from fullcost.cli.app import Fmt, Format, Seed, app, emit_json, guard, write_atomic
+from fullcost.cli.estimate import Dollars
 
 
 @app.command()
 def frontier(
     from_year: Annotated[int | None, typer.Option("--from", min=1900, max=2200,
                                                   help="only models published in this year or later")] = None,
-    dollars: Annotated[str | None, typer.Option("--dollars", help="constant dollars of this year (or YYYY-MM); "
-                                                                  "default: each model's nominal dollars")] = None,
+    dollars: Dollars = None,
     top: Annotated[int, typer.Option("--top", min=1, max=20, help="Epoch AI's top-n frontier selection")] = 10,
     samples: Annotated[int, typer.Option("--samples", "-n", min=100, max=100_000,
                                          help="Monte Carlo samples per model")] = 1000,
