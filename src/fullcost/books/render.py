@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from fullcost import fmt
 from fullcost.books.statements import CASH_LINES, INCOME_LINES, LABELS
+from fullcost.safe import term as esc
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -63,11 +64,11 @@ def tables(out: dict[str, Any]) -> None:
     c = _console()
     years = out["years"]
     tag = "  [red]ILLUSTRATIVE INPUTS[/red]" if out.get("illustrative") else ""
-    c.print(f"[bold]{out['title']}[/bold] ({out['name']}){tag}")
+    c.print(f"[bold]{esc(out['title'])}[/bold] ({esc(out['name'])}){tag}")
     _INTERVALS[0] = len(years) <= 3
     how = ("Means, with 90% intervals beneath." if _INTERVALS[0] else
            "Means; for 90% intervals pick a --year or use --format json or csv.")
-    c.print(f"Policy: {out['policy_options']['label']}; {out['samples']:,} samples, seed {out['seed']}. {how}")
+    c.print(f"Policy: {esc(out['policy_options']['label'])}; {out['samples']:,} samples, seed {out['seed']}. {how}")
 
     t = _table("Income statement", years)
     for k in INCOME_LINES:
@@ -84,7 +85,7 @@ def tables(out: dict[str, Any]) -> None:
                 steps.append(r["name"])
     for name in steps:
         vals = [{r["name"]: r["usd"] for r in y["adjusted_ebitda"]["reconciliation"]}.get(name) for y in years]
-        t.add_row(name, *(_cell(v) for v in vals))
+        t.add_row(esc(name), *(_cell(v) for v in vals))
     t.add_row("[bold]adjusted EBITDA[/bold]", *(_cell(y["adjusted_ebitda"]["value"], bold=True) for y in years))
     c.print(t)
 
@@ -97,7 +98,7 @@ def tables(out: dict[str, Any]) -> None:
     for root, total in (("Assets", "assets"), ("Liabilities", "liabilities"), ("Equity", "equity")):
         for k in lines:
             if k.split(":", 1)[0] == root:
-                t.add_row(k.split(":", 1)[1], *(_cell(y["balance_sheet"]["lines"].get(k)) for y in years))
+                t.add_row(esc(k.split(":", 1)[1]), *(_cell(y["balance_sheet"]["lines"].get(k)) for y in years))
         t.add_row(f"[bold]total {total}[/bold]", *(_cell(y["balance_sheet"][total], bold=True) for y in years))
     c.print(t)
 
@@ -123,12 +124,12 @@ def tables(out: dict[str, Any]) -> None:
         for d in diff:
             names += [n for n in d["accounts"] if n not in names]
         for n in names:
-            t.add_row(f"  {n}", *(_cell(d["accounts"].get(n)) for d in diff))
+            t.add_row(f"  {esc(n)}", *(_cell(d["accounts"].get(n)) for d in diff))
         t.add_row("cash at year end", *(_cell(d["cash"]) for d in diff))
         c.print(t)
 
     for p in out.get("programs", []):
-        c.print(f"Release {p['release']} ({p['released']}): program {p['program']}, headline "
+        c.print(f"Release {esc(p['release'])} ({p['released']}): program {esc(p['program'])}, headline "
                 f"{fmt.usd(p['headline_usd'])}, development {fmt.summary(p['development_usd'])}; final run "
                 f"{p['final_run'][0]} to {p['final_run'][1]}; IFRS capitalization from {p['capitalize_from']}.")
 
@@ -145,8 +146,8 @@ def rows(out: dict[str, Any]) -> Iterator[list[Any]]:
             yield r(yr, "income_statement", k, y["income_statement"][k])
         for a in y["adjusted_ebitda"]["addbacks"]:
             yield r(yr, "adjusted_ebitda.addback", a["name"], a["usd"])
-        for a in y["adjusted_ebitda"]["reconciliation"]:
-            yield r(yr, "adjusted_ebitda.reconciliation", a["name"], a["usd"])
+        for a in y["adjusted_ebitda"]["reconciliation"]:  # every step adds: its "+ " is for tables
+            yield r(yr, "adjusted_ebitda.reconciliation", a["name"].removeprefix("+ "), a["usd"])
         yield r(yr, "adjusted_ebitda", "value", y["adjusted_ebitda"]["value"])
         for k, v in y["balance_sheet"]["lines"].items():
             yield r(yr, "balance_sheet.lines", k, v)
@@ -159,8 +160,11 @@ def rows(out: dict[str, Any]) -> Iterator[list[Any]]:
 
 
 def to_csv(out: dict[str, Any]) -> str:
+    """The rows as CSV; text that a spreadsheet would read as a formula is written as text (``safe.csv_cell``)."""
+    from fullcost.safe import csv_row
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     for row in rows(out):
-        w.writerow(row)
+        w.writerow(csv_row(row))
     return buf.getvalue()

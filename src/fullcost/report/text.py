@@ -1,10 +1,12 @@
-"""Terminal tables (rich)."""
+"""Terminal tables (rich). Text from a scenario, the catalog or a ledger goes through ``esc``: printed
+literally (``research [senior]`` keeps its brackets, ``[/]`` is not markup) and capped in length."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from fullcost import fmt
+from fullcost.safe import term as esc
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -20,17 +22,17 @@ def table(title: str, rows: list[dict[str, Any]], columns: dict[str, str] | None
     """Rows as a table; ``columns`` picks the ones that fit a terminal (JSON output has them all)."""
     from rich.table import Table
 
-    t = Table(title=title)
+    t = Table(title=esc(title))
     if not rows:
-        _console().print(f"{title}: none")
+        _console().print(f"{esc(title)}: none")
         return
     labels = columns or {k: k.replace("_", " ") for k in rows[0]}
     keys = list(labels)
     for i, k in enumerate(keys):
-        t.add_column(labels[k], no_wrap=i == 0)
+        t.add_column(esc(labels[k]), no_wrap=i == 0)
     for r in rows:
         vals = (r.get(k) for k in keys)
-        t.add_row(*("" if v is None else (fmt.num(v) if isinstance(v, float) else str(v)) for v in vals))
+        t.add_row(*("" if v is None else (fmt.num(v) if isinstance(v, float) else esc(v)) for v in vals))
     _console().print(t)
 
 
@@ -40,13 +42,13 @@ def estimate_table(out: dict[str, Any]) -> None:
     h, fr = out["headline"], out["final_run"]
     c = _console()
     usd = out["dollars"]["label"] if out.get("dollars") else "US dollars"
-    c.print(f"[bold]{out['name']}[/bold]  ({out['samples']:,} samples, seed {out['seed']}; in {usd})")
+    c.print(f"[bold]{esc(out['name'])}[/bold]  ({out['samples']:,} samples, seed {out['seed']}; in {esc(usd)})")
     c.print(f"Headline: {fmt.usd(h['usd'])} = {fmt.num(h['gpu_hours'])} GPU-hours x "
-            f"${h['usd_per_gpu_hour']:g}/GPU-hour  \\[{h['basis']}: {h['note']}]")  # \\[: not rich markup
+            f"${h['usd_per_gpu_hour']:g}/GPU-hour  \\[{esc(h['basis'])}: {esc(h['note'])}]")  # \\[: not rich markup
     t = Table(title="Final run")
     t.add_column("measure")
     t.add_column("value", justify="right")
-    t.add_row("hardware", f"{fr['gpus']:,.0f} x {fr['hardware']} ({fr['precision'].upper()}, "
+    t.add_row("hardware", f"{fr['gpus']:,.0f} x {esc(fr['hardware'])} ({fr['precision'].upper()}, "
                           f"{fr['peak_tflops']:g} TFLOP/s peak)")
     t.add_row("GPU-hours", fmt.num(fr["gpu_hours"]))
     basis = {"6ND": "6·N·D", "reported": "as reported"}.get(fr.get("flops_basis", "6ND"), "unknown")
@@ -69,7 +71,7 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
 
     c = _console()
     dev = out["development"]
-    t = Table(title=f"Development cost (GPU-hours priced at the lab's own rate: {dev['rate']})")
+    t = Table(title=f"Development cost (GPU-hours priced at the lab's own rate: {esc(dev['rate'])})")
     t.add_column("item")
     t.add_column("category")
     t.add_column("phase")
@@ -77,7 +79,7 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
     t.add_column("90% interval", justify="right")
     for it in dev["items"]:
         s = it["usd"]
-        t.add_row(it["name"], it["category"], it["phase"], fmt.usd(s["mean"]),
+        t.add_row(esc(it["name"]), esc(it["category"]), esc(it["phase"]), fmt.usd(s["mean"]),
                   f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
     s = dev["total_usd"]
     t.add_row("[bold]total[/bold]", "", "", f"[bold]{fmt.usd(s['mean'])}[/bold]",
@@ -91,7 +93,7 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
     b.add_column("running total", justify="right")
     for st in out["bridge"]:
         running += st["usd"]
-        b.add_row(st["label"], ("+" if st["usd"] >= 0 and st["step"] != "headline" else "") + fmt.usd(st["usd"]),
+        b.add_row(esc(st["label"]), ("+" if st["usd"] >= 0 and st["step"] != "headline" else "") + fmt.usd(st["usd"]),
                   fmt.usd(running))
     c.print(b)
 
@@ -101,7 +103,7 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
             f"(90% interval {fmt.pct(share['p5'])} to {fmt.pct(share['p95'])})."
             + (" It leaves out:" if cov["excluded"] else " The scenario gives nothing beyond the final run."))
     for e in cov["excluded"]:
-        c.print(f"  - {e['name']}: ~{fmt.usd(e['usd']['mean'])} ({e['what']})")
+        c.print(f"  - {esc(e['name'])}: ~{fmt.usd(e['usd']['mean'])} ({esc(e['what'])})")
     lab = out.get("lab_annual")
     if lab:
         lt = Table(title="The lab's annual cost")
@@ -111,14 +113,15 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
         lt.add_column("90% interval", justify="right")
         for it in lab["items"]:
             s = it["usd"]
-            lt.add_row(it["name"], it["category"], fmt.usd(s["mean"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+            lt.add_row(esc(it["name"]), esc(it["category"]), fmt.usd(s["mean"]),
+                       f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
         s = lab["total_usd"]
         lt.add_row("[bold]total[/bold]", "", f"[bold]{fmt.usd(s['mean'])}[/bold]",
                    f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
         c.print(lt)
         pub = lab.get("published_estimate")
         if pub:
-            c.print(f"Published estimate {pub['estimate']} ({pub['source']}): fullcost {pub['verdict']} "
+            c.print(f"Published estimate {esc(pub['estimate'])} ({esc(pub['source'])}): fullcost {esc(pub['verdict'])} "
                     f"(probability within it {fmt.pct(pub['probability_within'])}).")
     if out.get("sensitivity"):
         st = Table(title="What moves the development cost most "
@@ -128,7 +131,7 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
         st.add_column("low", justify="right")
         st.add_column("high", justify="right")
         for r in out["sensitivity"][:8]:
-            st.add_row(r["input"], r["text"], fmt.usd(r["low_usd"]), fmt.usd(r["high_usd"]))
+            st.add_row(esc(r["input"]), esc(r["text"]), fmt.usd(r["low_usd"]), fmt.usd(r["high_usd"]))
         c.print(st)
 
 
@@ -179,37 +182,37 @@ def claim_table(out: dict[str, Any]) -> None:
     t.add_column("cost definition")
     t.add_column("probability it matches", justify="right")
     for m in out["matches"]:
-        t.add_row(m["label"], fmt.pct(m["probability"]))
+        t.add_row(esc(m["label"]), fmt.pct(m["probability"]))
     c.print(t)
     cov = out["coverage"]
     c.print(f"The claim is {fmt.pct(cov['p50'])} of the development cost "
             f"(90% interval {fmt.pct(cov['p5'])} to {fmt.pct(cov['p95'])}).")
-    c.print(out["summary"])
+    c.print(esc(out["summary"], 5_000))
 
 
 def replicate_table(out: dict[str, Any]) -> None:
     from rich.table import Table
 
     c = _console()
-    t = Table(title=f"Replicating {out['name']}: cost by what was released")
+    t = Table(title=f"Replicating {esc(out['name'])}: cost by what was released")
     t.add_column("released")
     t.add_column("mean", justify="right")
     t.add_column("90% interval", justify="right")
     for lv in out["levels"]:
         s = lv["usd"]
         mark = "  (as released)" if lv["openness"] == out["released"] else ""
-        t.add_row(lv["openness"] + mark, fmt.usd(s["mean"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
+        t.add_row(esc(lv["openness"]) + mark, fmt.usd(s["mean"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
     s = out["original_development_usd"]
     t.add_row("original development", fmt.usd(s["mean"]), f"{fmt.usd(s['p5'])} to {fmt.usd(s['p95'])}")
     c.print(t)
-    c.print(out["note"])
+    c.print(esc(out["note"], 5_000))
 
 
 def trend_table(out: dict[str, Any]) -> None:
     from rich.table import Table
 
     c = _console()
-    t = Table(title=f"{out['name']}: development cost of the same capability by year")
+    t = Table(title=f"{esc(out['name'])}: development cost of the same capability by year")
     t.add_column("year")
     t.add_column("median", justify="right")
     t.add_column("90% interval", justify="right")
@@ -232,7 +235,7 @@ def premium_table(out: dict[str, Any]) -> None:
 
     c = _console()
     d = out["development"]
-    t = Table(title=f"{out['scenario']}: the export-control premium (against {out['variant']})")
+    t = Table(title=f"{esc(out['scenario'])}: the export-control premium (against {esc(out['variant'])})")
     t.add_column("development cost")
     t.add_column("mean", justify="right")
     t.add_column("90% interval", justify="right")
@@ -243,7 +246,7 @@ def premium_table(out: dict[str, Any]) -> None:
     add("with export controls", d["with_controls_usd"])
     add("without them", d["without_usd"])
     for st in out["by_step"]:
-        add(f"  of which {st['label']}", st["usd"])
+        add(f"  of which {esc(st['label'])}", st["usd"])
     add("the premium (sample by sample)", d["premium_usd"])
     c.print(t)
     c.print(f"The premium is {fmt.pct(d['share_of_cost']['mean'])} of the development cost on average; the controls "

@@ -1,8 +1,10 @@
 """The workbook: assumptions, cost items, the bridge, the footnotes, replication, the trend and the statements,
 for an analyst.
 
-Numbers are numbers (formatted as dollars, percentages or counts, never as text); every sheet has a header
-row that stays in view, filters, and widths that fit. The bridge's rows add up to its total row.
+Numbers are numbers (formatted as dollars, percentages or counts, never as text); text is text: a scenario's
+``why: "=HYPERLINK(...)"`` or the catalog's note ``= 2.03125: ...`` is written as a text cell, never as a formula
+(the only formulas are the bridge's running totals, marked ``Formula``). Every sheet has a header row that stays
+in view, filters, and widths that fit. The bridge's rows add up to its total row.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from fullcost import __version__
 from fullcost.report.model import ModelReport
 from fullcost.report.statements import STATEMENTS, is_summary, statement_tables
+from fullcost.safe import FORMULA_PREFIXES, sheet_text
 
 if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.worksheet.worksheet import Worksheet
 
 USD = '"$"#,##0;[Red]-"$"#,##0'
@@ -25,12 +29,37 @@ NUM = "#,##0.####"
 SCI = "0.00E+00"
 
 
+class Formula(str):
+    """A formula the workbook means to write (the bridge's running total); every other string is text."""
+
+
+def _clean(v: Any) -> Any:
+    return sheet_text(v) if isinstance(v, str) and not isinstance(v, Formula) else v
+
+
+def _as_text(c: Cell | MergedCell, v: Any) -> None:
+    """Keep a string cell a string: openpyxl would take text starting with "=" for a formula."""
+    if isinstance(v, str) and not isinstance(v, Formula):
+        c.data_type = "s"
+        if v.startswith(FORMULA_PREFIXES):
+            c.quotePrefix = True  # and Excel keeps it text when the cell is edited
+
+
+def _append(ws: Worksheet, values: Sequence[Any]) -> int:
+    vals = [_clean(v) for v in values]
+    ws.append(vals)
+    r = ws.max_row
+    for col, v in enumerate(vals, start=1):
+        _as_text(ws.cell(row=r, column=col), v)
+    return r
+
+
 def _sheet(wb: Any, title: str, header: Sequence[str], widths: Sequence[int]) -> Worksheet:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     ws: Worksheet = wb.create_sheet(title)
-    ws.append(list(header))
+    _append(ws, list(header))
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
         cell = ws.cell(row=1, column=i)
@@ -46,11 +75,11 @@ def _row(ws: Worksheet, values: Sequence[Any], formats: dict[int, str] | None = 
          indent: int = 0) -> int:
     from openpyxl.styles import Alignment, Font
 
-    ws.append(list(values))
-    r = ws.max_row
+    r = _append(ws, values)
     for col, f in (formats or {}).items():
         c = ws.cell(row=r, column=col)
-        if isinstance(c.value, (int, float)) or (isinstance(c.value, str) and c.value.startswith("=")):
+        if (isinstance(c.value, (int, float)) and not isinstance(c.value, bool)) or isinstance(values[col - 1],
+                                                                                               Formula):
             c.number_format = f
     if bold:
         for col in range(1, len(values) + 1):
@@ -127,7 +156,7 @@ def workbook(ms: Sequence[ModelReport], generated: str) -> bytes:
         first = ws.max_row + 1
         for b in m.out["bridge"]:
             r = ws.max_row + 1
-            _row(ws, [m.name, b["step"], b["label"], b["usd"], f"=SUM(D{first}:D{r})"], {4: USD, 5: USD})
+            _row(ws, [m.name, b["step"], b["label"], b["usd"], Formula(f"=SUM(D{first}:D{r})")], {4: USD, 5: USD})
         _row(ws, [m.name, "total", "development cost (mean)", m.out["development"]["total_usd"]["mean"], None],
              {4: USD}, bold=True)
     _filter(ws)
@@ -212,7 +241,7 @@ def workbook(ms: Sequence[ModelReport], generated: str) -> bytes:
             r = _row(ws, [m.name, a.name, a.label, a.origin, a.text, a.kind, a.low, a.mid, a.high,
                           s.text if s else None, s.url if s else None, s.date if s else None, a.published, a.note,
                           s.problem if s else None], {7: NUM, 8: NUM, 9: NUM})
-            if s is not None and s.url:
+            if s is not None and s.url and s.url.startswith(("https://", "http://")):
                 c = ws.cell(row=r, column=11)
                 c.hyperlink = s.url
                 c.font = _Font(color="1F5A8C", underline="single")
