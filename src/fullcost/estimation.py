@@ -141,6 +141,7 @@ def to_json(est: Estimate) -> dict[str, Any]:
             "days": mean(fr.days),
             "energy_kwh": summarize(fr.energy_kwh),
             "rental_usd": summarize(fr.rental_usd),
+            "own_cost_usd": summarize(views.own_cost(est.iceberg.development, est.samples)),
             "amortized_usd": summarize(fr.amortized_usd),
             "amortized_straight_line_usd": summarize(fr.amortized_straight_line_usd),
             "acquisition_usd": summarize(fr.acquisition_usd),

@@ -11,23 +11,48 @@ from fullcost.items import CostItem
 from fullcost.quantity import Arr, Dist
 from fullcost.summary import DETAIL_SAMPLES, Summary, mean, summarize
 
+OWN_COST_LABEL = "final run at the lab's own cost"
+# how the development cost prices a GPU-hour (``development.rate``), in words
+RATE_LABELS = {
+    "fleet": "the owned fleet's depreciation (idle time included), energy and facility per GPU-hour used",
+    "epoch": "hardware amortized by Epoch AI's method, and energy",
+    "straight_line": "straight-line depreciation of the hardware, and energy",
+    "rental": "the rental price",
+}
 BRIDGE_STEPS = (
     ("final_run", "final run: the lab's own cost instead of the rental quote"),
     ("experiments", "experiments and ablations"),
     ("validation", "validation runs"),
     ("related_model", "related models"),
     ("failed", "failed runs"),
+    ("inference", "inference and serving"),
+    ("other", "other compute (no phase given)"),
     ("staff", "staff"),
     ("data", "data"),
     ("overhead", "overhead"),
 )
+# steps shown only when an item falls in them (a scenario's program has neither; a lab's records may)
+OPTIONAL_STEPS = ("inference", "other")
+PROGRAM_PHASES = ("final_run", "experiments", "validation", "related_model", "failed", "inference")
 
 
 def step_of(item: CostItem) -> str:
-    """Which bridge step an item belongs to: people, data and overhead by category, compute by phase."""
+    """Which bridge step an item belongs to: people, data and overhead by category, compute by phase (compute
+    with no phase, or one the bridge does not know, is "other", never counted as experiments)."""
     if item.category in ("staff", "data", "overhead"):
         return item.category
-    return item.phase if item.phase in dict(BRIDGE_STEPS) else "experiments"
+    return item.phase if item.phase in PROGRAM_PHASES else "other"
+
+
+def own_cost(items: list[CostItem], n: int) -> Arr:
+    """The final run at the lab's own cost: the final run's GPU-hours at the rate the development cost uses
+    (the fleet's, or the amortized hardware and energy), i.e. the bridge's headline plus its final-run step.
+    The one definition behind every view's "final run at the lab's own cost"."""
+    out = np.zeros(n)
+    for it in items:
+        if step_of(it) == "final_run":
+            out = out + it.usd
+    return out
 
 
 def total(items: list[CostItem], n: int) -> Arr:
@@ -63,6 +88,8 @@ def bridge(headline_usd: float, items: list[CostItem], basis: str = "quoted") ->
     price = "the quoted rental price" if basis == "quoted" else "a market rental rate (no price quoted)"
     steps = [BridgeStep("headline", f"headline (final run at {price})", headline_usd)]
     for key, label in BRIDGE_STEPS:
+        if key in OPTIONAL_STEPS and key not in by:
+            continue
         v = by.get(key, 0.0)
         if key == "final_run":
             v -= headline_usd
@@ -92,9 +119,19 @@ def excluded(items: list[CostItem]) -> list[tuple[str, Arr, str]]:
     return out
 
 
+def headline_share(headline_usd: float, dev_total: Arr) -> Summary:
+    """The headline over the development cost, sample by sample; samples with no development cost have no
+    share and are left out (with none left, it reads 0)."""
+    dev = np.asarray(dev_total, dtype=np.float64)
+    ok = dev > 0
+    if not np.any(ok):
+        return summarize(np.zeros(1))
+    return summarize(headline_usd / (dev if np.all(ok) else dev[ok]))
+
+
 def coverage(headline_usd: float, dev_total: Arr, items: list[CostItem]) -> dict[str, Any]:
     return {
-        "headline_share": summarize(headline_usd / dev_total),
+        "headline_share": headline_share(headline_usd, dev_total),
         "excluded": [{"name": name, "usd": summarize(arr, DETAIL_SAMPLES), "what": what}
                      for name, arr, what in excluded(items)],
     }

@@ -40,7 +40,8 @@ def definitions(est: Estimate) -> list[Definition]:
 
 def match_probability(claim: float, usd: Arr, tolerance: float) -> float:
     """Share of samples in which the claim lies within a factor (1 + tolerance) of the definition's value."""
-    ratio = claim / np.asarray(usd)
+    with np.errstate(divide="ignore"):  # a definition worth $0 in a sample matches no claim there
+        ratio = claim / np.asarray(usd)
     return float(np.mean((ratio <= 1 + tolerance) & (ratio >= 1 / (1 + tolerance))))
 
 
@@ -73,7 +74,7 @@ def check(est: Estimate, claim_usd: float, tolerance: float = DEFAULT_TOLERANCE,
         "also_matches": [m["definition"] for m in also],
         "warnings": ([f"a claim of {fmt.usd(claim_usd)} is tiny for a training cost: did you mean "
                       f"{claim_usd:g}M?"] if claim_usd < 1000 else []),
-        "coverage": summarize(claim_usd / est.development_total),
+        "coverage": views.headline_share(claim_usd, est.development_total),
         "excluded": excluded,
         "implied_mfu": mfu,
         "mfu_plausible": None if mfu is None else lo <= mfu <= hi,

@@ -38,6 +38,7 @@ from fullcost.report.sections import (
     tornado_section,
     waterfall_section,
 )
+from fullcost.views import OWN_COST_LABEL
 
 __all__ = ["FORMATS", "ModelReport", "assumptions_section", "comparison_section", "data_json", "figures",
            "model_report", "model_section", "render"]
@@ -157,7 +158,9 @@ def comparison_section(ms: Sequence[ModelReport]) -> str:
     row("headline", lambda m: fig("headline.usd", m.out["headline"]["usd"]))
     row("final-run GPU-hours", lambda m: fig("final_run.gpu_hours", m.out["final_run"]["gpu_hours"], "num"))
     row("implied MFU", lambda m: mfu_text(m.out["final_run"]["implied_mfu"]))
-    row("final run, amortized ownership", mi("final_run.amortized_usd", lambda o: o["final_run"]["amortized_usd"]))
+    row(OWN_COST_LABEL, mi("final_run.own_cost_usd", lambda o: o["final_run"]["own_cost_usd"]))
+    row("final run, amortized (Epoch AI's method)",
+        mi("final_run.amortized_usd", lambda o: o["final_run"]["amortized_usd"]))
     row("cluster acquisition", mi("final_run.acquisition_usd", lambda o: o["final_run"]["acquisition_usd"]))
     row("development cost", mi("development.total_usd", lambda o: o["development"]["total_usd"]))
     row("headline share of it", lambda m: fig("coverage.headline_share.p50",

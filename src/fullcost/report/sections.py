@@ -10,6 +10,7 @@ from fullcost.report import charts
 from fullcost.report.markup import chart_figure, data_table, e, fig, interval, mean_and_interval, missing
 from fullcost.report.model import ModelReport
 from fullcost.report.statements import STATEMENTS, is_summary, statement_caption, statement_tables
+from fullcost.views import OWN_COST_LABEL, RATE_LABELS
 
 
 def claim(m: ModelReport) -> str:
@@ -37,7 +38,7 @@ def cards(m: ModelReport) -> str:
     share = o["coverage"]["headline_share"]
 
     def card(cls: str, value: str, key: str, sub: str = "") -> str:
-        return (f'<div class="card {cls}"><div class="v">{value}</div><div class="k">{key}</div>'
+        return (f'<div class="card {cls}"><div class="v">{value}</div><div class="k">{e(key)}</div>'
                 f'{f"<div class=s>{sub}</div>" if sub else ""}</div>')
 
     gh = fig("headline.gpu_hours", h["gpu_hours"], "num")
@@ -47,8 +48,8 @@ def cards(m: ModelReport) -> str:
     out.append(card("total", v, "development cost", rng))
     v, rng = mean_and_interval("coverage.headline_share", share, "pct")
     out.append(card("", fig("coverage.headline_share.p50", share["p50"], "pct"), "of it is in the headline", rng))
-    v, rng = mean_and_interval("final_run.amortized_usd", fr["amortized_usd"])
-    out.append(card("", v, "final run at the lab's own cost (amortized)", rng))
+    v, rng = mean_and_interval("final_run.own_cost_usd", fr["own_cost_usd"])
+    out.append(card("", v, OWN_COST_LABEL, rng))
     v, rng = mean_and_interval("final_run.acquisition_usd", fr["acquisition_usd"])
     out.append(card("", v, "to buy the training cluster", rng))
     lab = o.get("lab_annual")
@@ -165,8 +166,11 @@ def final_run_table(m: ModelReport) -> str:
         f"<td class=n>{mfu_text(fr['implied_mfu'])}</td><td></td></tr>",
         f"<tr><td>wall-clock days</td><td class=n>{float(fr['days']):.1f}</td><td></td></tr>",
     ]
+    rate = m.out["development"]["rate"]
+    own = f"{OWN_COST_LABEL} (as in the development cost: {RATE_LABELS.get(rate, rate)})"
     for key, label in (("energy_kwh", "energy (kWh)"), ("rental_usd", "rental: the headline's basis"),
-                       ("amortized_usd", "amortized ownership (Epoch AI)"),
+                       ("own_cost_usd", own),
+                       ("amortized_usd", "amortized ownership (Epoch AI's method, idle time excluded)"),
                        ("amortized_straight_line_usd", "amortized ownership (straight-line)"),
                        ("acquisition_usd", "buying the cluster outright")):
         kind = "num" if key == "energy_kwh" else "usd"
@@ -174,8 +178,8 @@ def final_run_table(m: ModelReport) -> str:
         body.append(f"<tr><td>{e(label)}</td><td class=n>{v}</td><td class=n>{rng}</td></tr>")
     body.append(f"<tr><td>cluster acquired / training started</td><td class=n>{e(fr['acquired'])} / "
                 f"{e(fr['start'])}</td><td></td></tr>")
-    return data_table((("final run", False), ("value", True), ("90% interval", True)), body, "The final run three ways",
-                      cls="stack")
+    return data_table((("final run", False), ("value", True), ("90% interval", True)), body,
+                      "The final run, priced each way", cls="stack")
 
 
 def lab_section(m: ModelReport) -> str:

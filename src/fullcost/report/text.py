@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from fullcost import fmt
 from fullcost.safe import term as esc
+from fullcost.views import OWN_COST_LABEL
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,6 +59,8 @@ def estimate_table(out: dict[str, Any]) -> None:
     t.add_row("wall-clock days", f"{fr['days']:.1f}")
     t.add_row("energy (kWh)", fmt.summary(fr["energy_kwh"], fmt.num))
     t.add_row("rental (headline basis)", fmt.summary(fr["rental_usd"]))
+    if "own_cost_usd" in fr:
+        t.add_row(f"{OWN_COST_LABEL} (as in the development cost)", fmt.summary(fr["own_cost_usd"]))
     t.add_row("amortized ownership (Epoch AI)", fmt.summary(fr["amortized_usd"]))
     t.add_row("amortized ownership (straight-line)", fmt.summary(fr["amortized_straight_line_usd"]))
     t.add_row("acquisition of the cluster", fmt.summary(fr["acquisition_usd"]))
@@ -135,15 +138,21 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
         c.print(st)
 
 
+def model_header(name: str) -> str:
+    """A column heading that tells variants apart: the base name, then ``@variant`` on its own line."""
+    base, at, variant = name.partition("@")
+    return esc(base, 60) + (f"\n@{esc(variant, 60)}" if at else "")
+
+
 def compare_table(outs: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     labels = {o["dollars"]["label"] for o in outs if o.get("dollars")}
     usd = "; in " + labels.pop() if len(labels) == 1 else "; in each model's nominal dollars" if labels else ""
-    t = Table(title=f"Side by side (means; 90% intervals below{usd})")
-    t.add_column("measure")
+    t = Table(title=f"Side by side (means; 90% intervals below where the figure is uncertain{esc(usd)})")
+    t.add_column("measure", overflow="fold")
     for o in outs:
-        t.add_column(o["name"], justify="right")
+        t.add_column(model_header(str(o["name"])), justify="right", overflow="fold")
 
     def row(label: str, get: Any, f: Any = fmt.usd) -> None:
         vals = []
@@ -155,23 +164,31 @@ def compare_table(outs: list[dict[str, Any]]) -> None:
             if v is None:
                 vals.append("-")
             elif isinstance(v, dict):
-                vals.append(f"{f(v['mean'])}\n({f(v['p5'])} to {f(v['p95'])})")
+                vals.append(f(v["mean"]) if v["p5"] == v["p95"] else f"{f(v['mean'])}\n({f(v['p5'])} to {f(v['p95'])})")
             else:
                 vals.append(f(v))
         t.add_row(label, *vals)
 
-    row("headline", lambda o: o["headline"]["usd"])
+    def headline(o: dict[str, Any]) -> str:
+        h = o["headline"]
+        return fmt.usd(h["usd"]) + ("" if h["basis"] == "quoted" else "\n(market rate)")
+
+    t.add_row("headline", *(headline(o) for o in outs))
     row("final-run GPU-hours", lambda o: o["final_run"]["gpu_hours"], fmt.num)
     row("training FLOPs", lambda o: o["final_run"]["flops"], fmt.sci)
     row("implied MFU", lambda o: o["final_run"]["implied_mfu"], fmt.pct)  # "-" where not applicable
-    row("final run, rental", lambda o: o["final_run"]["rental_usd"])
-    row("final run, amortized (Epoch AI)", lambda o: o["final_run"]["amortized_usd"])
+    row("final run, rental (the headline's basis)", lambda o: o["final_run"]["rental_usd"])
+    row(OWN_COST_LABEL, lambda o: o["final_run"]["own_cost_usd"])
+    row("final run, amortized (Epoch AI's method)", lambda o: o["final_run"]["amortized_usd"])
     row("final run, straight-line", lambda o: o["final_run"]["amortized_straight_line_usd"])
     row("cluster acquisition", lambda o: o["final_run"]["acquisition_usd"])
     row("development cost", lambda o: o["development"]["total_usd"])
     row("headline share of development (median)", lambda o: o["coverage"]["headline_share"]["p50"], fmt.pct)
     row("lab annual cost", lambda o: o["lab_annual"]["total_usd"])
     _console().print(t)
+    if any(o["headline"]["basis"] != "quoted" for o in outs):
+        _console().print("(market rate): the developer quoted no price; the headline prices the final run at a "
+                         "dated market rental rate from the catalog.")
 
 
 def claim_table(out: dict[str, Any]) -> None:
