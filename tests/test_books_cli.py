@@ -80,7 +80,8 @@ def test_csv(cli, gaap_json):
     r = cli("statements", "deepseek", "-n", "200", "-f", "csv")
     assert r.code == 0
     rows = list(csv.DictReader(io.StringIO(r.out)))
-    assert set(rows[0]) == {"name", "policy", "year", "statement", "line", "mean", "p5", "p50", "p95"}
+    assert set(rows[0]) == {"name", "policy", "presentation", "year", "statement", "line", "mean", "p5", "p50", "p95"}
+    assert {x["presentation"] for x in rows} == {"function"}
     ni = [x for x in rows if x["statement"] == "income_statement" and x["line"] == "net_income" and x["year"] == "2025"]
     assert float(ni[0]["mean"]) == pytest.approx(gaap_json["years"][2]["income_statement"]["net_income"]["mean"])
 

@@ -15,7 +15,7 @@ from fullcost.books.draw import draw
 from fullcost.books.lab import from_data
 from fullcost.books.policy import Policy, consumed
 from fullcost.books.post import post
-from fullcost.books.statements import statements
+from fullcost.books.statements import income_statement, statements
 
 CHIPS = ("h100-sxm", "a100-80gb", "h800")  # all with catalog purchase and rental prices
 
@@ -117,10 +117,22 @@ def _check_journal(j: Any) -> None:
         scale = sum(np.abs(v) for v in ys.balance_lines.values())
         # the balance sheet balances in every sample
         assert close(ys.assets, ys.liabilities + ys.equity, scale)
-        # the income statement adds up to net income, which is read from every account
+        # the income statement adds up to net income, which is read from every account, in both presentations:
+        # by function (depreciation inside cost of revenue, R&D and SG&A; EBITDA adds it back) and by nature
         scale_i = sum(np.abs(v) for v in inc.values())
-        assert close(inc["revenue"] - inc["cogs"], inc["gross_profit"], scale_i)
-        assert close(inc["gross_profit"] - inc["rnd"] - inc["sga"], inc["ebitda"], scale_i)
+        nat = income_statement(j, y, "nature")
+        for k in ("revenue", "ebitda", "ebit", "depreciation_amortization", "interest", "tax", "net_income"):
+            assert close(inc[k], nat[k], scale_i), k
+        dep = ys.depreciation
+        assert close(sum(dep["by_nature"].values(), np.zeros(j.n)), inc["depreciation_amortization"], scale_i)
+        assert close(sum(dep["by_function"].values(), np.zeros(j.n)), inc["depreciation_amortization"], scale_i)
+        for k in ("cogs", "rnd", "sga"):
+            assert close(inc[k], nat[k] + dep["by_function"][k], scale_i), k
+        for s_ in (inc, nat):
+            assert close(s_["revenue"] - s_["cogs"], s_["gross_profit"], scale_i)
+        assert close(inc["gross_profit"] - inc["rnd"] - inc["sga"], inc["ebit"], scale_i)
+        assert close(inc["ebit"] + inc["depreciation_amortization"], inc["ebitda"], scale_i)
+        assert close(nat["gross_profit"] - nat["rnd"] - nat["sga"], nat["ebitda"], scale_i)
         assert close(inc["ebitda"] - inc["depreciation_amortization"] - inc["interest"] - inc["tax"],
                      inc["net_income"], scale_i)
         # the cash flow's net change is the change in cash

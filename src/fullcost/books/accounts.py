@@ -6,7 +6,8 @@ and income carry negative ones. Statements flip signs for display.
 
 The income statement groups expense accounts by prefix: ``Expenses:COGS`` (serving), ``Expenses:RnD``,
 ``Expenses:SGA`` (all three before depreciation and amortization), ``Expenses:DA``, ``Expenses:Interest``,
-``Expenses:Tax``. Release-specific sub-accounts of ``Assets:Intangible:ModelDevelopment`` are made by
+``Expenses:Tax``; by function, each ``Expenses:DA`` account joins the function it serves (``da_function``).
+Release-specific sub-accounts of ``Assets:Intangible:ModelDevelopment`` are made by
 ``model_account``.
 """
 
@@ -85,6 +86,17 @@ RND = "Expenses:RnD"
 SGA = "Expenses:SGA"
 DA = "Expenses:DA"
 TAX = "Expenses:Tax"
+
+# Where each kind of depreciation and amortization sits when expenses are presented by function: the serving
+# fleet's in cost of revenue, the research fleet's (training runs and idle time) and the amortization of
+# capitalized models in R&D; any other asset's (none is posted today: offices are leased) in SG&A.
+DA_FUNCTIONS = {DEP_SERVING: "cogs", DEP_RESEARCH: "rnd", AMORTIZATION: "rnd"}
+
+
+def da_function(account: str) -> str:
+    """The function (``cogs``, ``rnd``, ``sga``) whose costs include the depreciation posted to ``account``."""
+    return next((f for a, f in DA_FUNCTIONS.items() if under(account, a)), "sga")
+
 
 STAFF_ACCOUNTS = {"cogs": (COGS_STAFF, COGS_SBC), "rnd": (RND_STAFF, RND_SBC), "sga": (SGA_STAFF, SGA_SBC)}
 SBC_ACCOUNTS = (COGS_SBC, RND_SBC, SGA_SBC)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from fullcost import fmt
-from fullcost.books.statements import CASH_LINES, INCOME_LINES, LABELS
+from fullcost.books.statements import CASH_LINES, FUNCTIONS, INCOME_TOTALS, income_labels, income_lines, presentation
 from fullcost.safe import term as esc
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ CASH_LABELS = {"operating": "operating activities", "investing": "investing acti
 UNIT_FORMATS: dict[str, Callable[[float], str]] = {
     "tokens_served": fmt.num, "api_revenue_per_million_tokens": lambda v: f"${v:,.3f}",
     "cost_per_million_tokens": lambda v: f"${v:,.3f}", "cash_cost_per_million_tokens": lambda v: f"${v:,.3f}",
-    "gross_margin": fmt.pct, "gross_margin_after_serving_depreciation": fmt.pct,
+    "gross_margin": fmt.pct, "cash_gross_margin": fmt.pct,
     "revenue_at_list_prices": fmt.usd, "list_price_markup_over_cost": fmt.pct,
 }
 
@@ -70,12 +70,15 @@ def tables(out: dict[str, Any]) -> None:
            "Means; for 90% intervals pick a --year or use --format json or csv.")
     c.print(f"Policy: {esc(out['policy_options']['label'])}; {out['samples']:,} samples, seed {out['seed']}. {how}")
 
-    t = _table("Income statement", years)
-    for k in INCOME_LINES:
-        bold = k in ("gross_profit", "ebitda", "ebit", "net_income")
-        label = f"[bold]{LABELS[k]}[/bold]" if bold else LABELS[k]
+    pres = presentation(out)
+    labels = income_labels(pres)
+    t = _table(f"Income statement (expenses by {pres})", years)
+    for k in income_lines(pres):
+        bold = k in INCOME_TOTALS
+        label = f"[bold]{labels[k]}[/bold]" if bold else labels[k]
         t.add_row(label, *(_cell(y["income_statement"][k], bold=bold) for y in years))
     c.print(t)
+    _depreciation_note(out)
 
     t = _table("Adjusted EBITDA, reconciled to net income", years)
     steps: list[str] = []
@@ -118,8 +121,8 @@ def tables(out: dict[str, Any]) -> None:
         v = out["versus"]
         diff = v["difference"]
         t = _table(f"{out['policy']} minus {v['policy']}: the same lab, line by line", diff)
-        for k in INCOME_LINES:
-            t.add_row(LABELS[k], *(_cell(d["income_statement"][k]) for d in diff))
+        for k in income_lines(pres):
+            t.add_row(labels[k], *(_cell(d["income_statement"][k]) for d in diff))
         names: list[str] = []
         for d in diff:
             names += [n for n in d["accounts"] if n not in names]
@@ -134,16 +137,47 @@ def tables(out: dict[str, Any]) -> None:
                 f"{p['final_run'][0]} to {p['final_run'][1]}; IFRS capitalization from {p['capitalize_from']}.")
 
 
+FUNCTION_NAMES = {"cogs": "in cost of revenue", "rnd": "in research and development",
+                  "sga": "in selling, general and administrative"}
+
+
+def _depreciation_note(out: dict[str, Any]) -> None:
+    years = [y for y in out["years"] if "depreciation_note" in y]
+    if not years:
+        return
+    t = _table("Note: depreciation and amortization by nature, and where the income statement carries it", years)
+    names: dict[str, str] = {}
+    for y in years:
+        for d in y["depreciation_note"]["by_nature"]:
+            names.setdefault(d["account"], d["name"])
+    for a, name in names.items():
+        t.add_row(esc(name), *(_cell(next((d["usd"] for d in y["depreciation_note"]["by_nature"]
+                                           if d["account"] == a), None)) for y in years))
+    t.add_row("[bold]depreciation and amortization[/bold]",
+              *(_cell(y["depreciation_note"]["total"], bold=True) for y in years))
+    for f in FUNCTIONS:
+        t.add_row(f"  {FUNCTION_NAMES[f]}", *(_cell(y["depreciation_note"]["by_function"][f]) for y in years))
+    _console().print(t)
+
+
 def rows(out: dict[str, Any]) -> Iterator[list[Any]]:
-    yield ["name", "policy", "year", "statement", "line", "mean", "p5", "p50", "p95"]
+    yield ["name", "policy", "presentation", "year", "statement", "line", "mean", "p5", "p50", "p95"]
+    pres = presentation(out)
 
     def r(year: int, statement: str, line: str, s: S) -> list[Any]:
-        return [out["name"], out["policy"], year, statement, line, s["mean"], s["p5"], s["p50"], s["p95"]]
+        return [out["name"], out["policy"], pres, year, statement, line, s["mean"], s["p5"], s["p50"], s["p95"]]
 
     for y in out["years"]:
         yr = y["year"]
-        for k in INCOME_LINES:
-            yield r(yr, "income_statement", k, y["income_statement"][k])
+        for k, v in y["income_statement"].items():
+            yield r(yr, "income_statement", k, v)
+        note = y.get("depreciation_note")
+        if note:
+            for d in note["by_nature"]:
+                yield r(yr, "depreciation_note.by_nature", d["account"], d["usd"])
+            for k, v in note["by_function"].items():
+                yield r(yr, "depreciation_note.by_function", k, v)
+            yield r(yr, "depreciation_note", "total", note["total"])
         for a in y["adjusted_ebitda"]["addbacks"]:
             yield r(yr, "adjusted_ebitda.addback", a["name"], a["usd"])
         for a in y["adjusted_ebitda"]["reconciliation"]:  # every step adds: its "+ " is for tables

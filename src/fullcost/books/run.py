@@ -38,7 +38,9 @@ def check_year(doc: LabDoc, year: int | None) -> tuple[int, ...] | None:
     return (year,)
 
 
-def to_json(b: Books, years: tuple[int, ...] | None = None, versus: Journal | None = None) -> dict[str, Any]:
+def to_json(b: Books, years: tuple[int, ...] | None = None, versus: Journal | None = None,
+            presentation: str = "function") -> dict[str, Any]:
+    """The statements' JSON; ``presentation``: the income statement by ``function`` (default) or by ``nature``."""
     lab = b.run.lab
     out: dict[str, Any] = {
         "name": lab.name,
@@ -47,10 +49,12 @@ def to_json(b: Books, years: tuple[int, ...] | None = None, versus: Journal | No
                            "useful_life_years": b.policy.useful_life_years, "compute": b.policy.compute,
                            "label": b.policy.label()},
         "title": lab.title or lab.name,
+        "developer": lab.developer,
         "illustrative": lab.illustrative,
+        "presentation": presentation,
         "samples": b.run.n,
         "seed": b.run.seed,
-        "years": [year_json(ys) for ys in statements(b.journal, years)],
+        "years": [year_json(ys) for ys in statements(b.journal, years, presentation)],
         "programs": [{"release": p.release, "program": p.program, "released": p.released.isoformat(),
                       "headline_usd": p.headline_usd, "development_usd": summarize(p.development_usd),
                       "development_start": p.development_start.isoformat(),
@@ -60,7 +64,7 @@ def to_json(b: Books, years: tuple[int, ...] | None = None, versus: Journal | No
         "warnings": list(b.journal.warnings),
     }
     if versus is not None:
-        diffs = compare(versus, b.journal)
+        diffs = compare(versus, b.journal, presentation)
         out["versus"] = {"policy": versus.policy,
                          "difference": [d for d in difference_json(diffs) if years is None or d["year"] in years]}
     return out

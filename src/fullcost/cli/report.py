@@ -96,10 +96,33 @@ def _check_dir_target(path: Path) -> None:
         raise InputError(f"--figures {path}: the folder {path.parent} does not exist")
 
 
-def _statements_file(path: Path, names: list[str]) -> dict[str, dict[str, Any]]:
-    """Statements JSON for the models: one object for a single model, else an object keyed by model name."""
-    from fullcost.errors import InputError
+def _made(data: dict[str, Any]) -> set[str]:
+    """The models a lab's books say it develops (its releases and their programs)."""
+    programs = data.get("programs")
+    return {str(p.get(k)) for p in (programs if isinstance(programs, list) else []) if isinstance(p, dict)
+            for k in ("program", "release") if p.get(k) is not None}
 
+
+def _same_lab(data: dict[str, Any], name: str, developer: str | None) -> bool | None:
+    """Whether statements are the books of the lab behind model ``name``: None when the file names no lab."""
+    made = _made(data)
+    if name in made or name.partition("@")[0] in made:
+        return True
+    dev = data.get("developer")
+    if isinstance(dev, str) and developer and dev.strip().casefold() == developer.strip().casefold():
+        return True
+    if not made and not isinstance(dev, str):
+        return None
+    return False
+
+
+def _statements_file(path: Path, models: list[tuple[str, str | None]]) -> dict[str, dict[str, Any]]:
+    """Statements JSON for the models (name, developer): one object for a single model, else an object keyed by
+    model name. A lab's books for another lab's model are refused."""
+    from fullcost.errors import InputError
+    from fullcost.safe import cap
+
+    names = [n for n, _ in models]
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -116,14 +139,17 @@ def _statements_file(path: Path, names: list[str]) -> dict[str, dict[str, Any]]:
     keyed = {n: data[n] for n in names if isinstance(data.get(n), dict)}
     if keyed:
         return keyed
-    # the books of a lab name the models they develop
-    programs = data.get("programs")
-    made = {str(p.get(k)) for p in (programs if isinstance(programs, list) else []) if isinstance(p, dict)
-            for k in ("program", "release")}
-    if made & set(names):
-        return {n: data for n in names if n in made}
-    if len(names) == 1:
-        return {names[0]: data}
+    mine = {n: _same_lab(data, n, dev) for n, dev in models}
+    if any(mine.values()):
+        return {n: data for n, ok in mine.items() if ok}
+    if len(names) == 1 and mine[names[0]] is None:
+        return {names[0]: data}  # statements that name no lab: the caller says whose they are
+    if all(ok is False for ok in mine.values()):
+        lab = f"lab '{cap(str(data['name']), 80)}'" if data.get("name") else "a lab"
+        made = ", ".join(sorted(_made(data))) or "no model the file names"
+        whose = ", ".join(f"{n} ({dev})" if dev else n for n, dev in models)
+        raise InputError(f"these are the books of {lab}, which develops {made}; not of the lab behind {whose}: "
+                         "give that lab's statements (fullcost statements LAB --format json)", str(path))
     raise InputError(f"statements for several models must be keyed by model name ({', '.join(names)})", str(path))
 
 
@@ -196,7 +222,8 @@ def report(
         if figures is not None:
             _check_dir_target(figures)
         docs = [catalog.load_scenario(s) for s in scenarios]
-        given = _statements_file(statements, [d.scenario.name for d in docs]) if statements is not None else {}
+        given = (_statements_file(statements, [(d.scenario.name, d.scenario.developer) for d in docs])
+                 if statements is not None else {})
         heavy = samples * len(docs) >= HEAVY_SAMPLES or len(docs) >= HEAVY_MODELS
         charts_n = 9 * len(docs) if figures is not None else 0
         total = 2 * len(docs) + 1 + (1 if xlsx is not None else 0) + charts_n

@@ -31,6 +31,11 @@ class Method(StrEnum):
     sum_of_years_digits = "sum-of-years-digits"
 
 
+class Presentation(StrEnum):
+    function = "function"
+    nature = "nature"
+
+
 class Compute(StrEnum):
     owned = "owned"
     rented = "rented"
@@ -67,6 +72,10 @@ def statements(
     useful_life: LifeOpt = None,
     depreciation: MethodOpt = None,
     compute: ComputeOpt = Compute.owned,
+    presentation: Annotated[Presentation, typer.Option(
+        "--presentation", help="the income statement's expenses by function (cost of revenue, R&D and SG&A each "
+                               "with its depreciation; EBITDA adds it back) or by nature (depreciation and "
+                               "amortization as one line below EBITDA)")] = Presentation.function,
     samples: Samples = 2_000,
     seed: Seed = 0,
 ) -> None:
@@ -83,7 +92,7 @@ def statements(
         other = None
         if versus is not None:
             other = post(b.run, _policy(versus, useful_life, depreciation, compute))
-        out = run_mod.to_json(b, years, other)
+        out = run_mod.to_json(b, years, other, presentation.value)
     if format is BooksFormat.json:
         emit_json(out)
     elif format is BooksFormat.csv:

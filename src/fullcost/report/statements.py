@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from fullcost.books.statements import INCOME_TOTALS, income_labels, presentation
+
 # The financial statements: (key, title, keys a statements JSON may use for it)
 STATEMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("income_statement", "Income statement",
@@ -45,12 +47,10 @@ _LABEL_KEYS = ("label", "name", "line", "item", "account", "caption")
 _VALUE_KEYS = ("usd", "amount", "value", "total_usd", "total")
 _CHILD_KEYS = ("lines", "rows", "items", "children", "detail", "details")
 _META_KEYS = ("title", "period", "currency", "note", "notes", "units", "unit", "name", "basis", "model", "year")
-INCOME_LABELS = {"revenue": "revenue", "cogs": "cost of revenue (serving)", "gross_profit": "gross profit",
-                 "rnd": "research and development", "sga": "selling, general and administrative",
-                 "ebitda": "EBITDA", "depreciation_amortization": "depreciation and amortization",
-                 "ebit": "EBIT (operating income)", "interest": "interest", "tax": "income tax",
-                 "net_income": "net income"}
-INCOME_TOTALS = ("gross_profit", "ebitda", "ebit", "net_income")
+# Notes shown beside the statements where the books give them (never reported missing when they do not)
+NOTES: tuple[tuple[str, str], ...] = (("depreciation_note", "Depreciation by nature"),)
+FUNCTION_NAMES = {"cogs": "in cost of revenue", "rnd": "in research and development",
+                  "sga": "in selling, general and administrative"}
 CASH_LABELS = {"operating": "operating activities", "investing": "investing activities",
                "financing": "financing activities", "net_change": "net change in cash"}
 
@@ -137,10 +137,30 @@ def _books_statements(doc: dict[str, Any]) -> list[Statement]:
 
     out: list[Statement] = []
     inc = keys(lambda y: y.get("income_statement"))
+    pres = presentation(doc)
+    labels = income_labels(pres)
     if inc:
-        out.append(Statement("income_statement", "Income statement", cols, tuple(
-            StatementRow(INCOME_LABELS.get(k, k.replace("_", " ")), 0, vals(lambda y: y.get("income_statement"), k),
+        out.append(Statement("income_statement", f"Income statement (expenses by {pres})", cols, tuple(
+            StatementRow(labels.get(k, k.replace("_", " ")), 0, vals(lambda y: y.get("income_statement"), k),
                          k in INCOME_TOTALS) for k in inc)))
+
+    def note(y: dict[str, Any]) -> Any:
+        n = y.get("depreciation_note")
+        return n if isinstance(n, dict) else None
+
+    def by_nature(y: dict[str, Any]) -> Any:
+        n = note(y)
+        return {str(d.get("name")): d.get("usd") for d in n.get("by_nature", []) if isinstance(d, dict)} if n \
+            else None
+
+    natures = keys(by_nature)
+    if natures:
+        rows_ = [StatementRow(k, 0, vals(by_nature, k)) for k in natures]
+        rows_.append(StatementRow("depreciation and amortization", 0, vals(note, "total"), True))
+        rows_ += [StatementRow(FUNCTION_NAMES.get(f, f), 1, vals(lambda y: (note(y) or {}).get("by_function"), f))
+                  for f in keys(lambda y: (note(y) or {}).get("by_function"))]
+        out.append(Statement("depreciation_note", "Note: depreciation and amortization by nature, and where the "
+                                                  "income statement carries it", cols, tuple(rows_)))
 
     def bs(y: dict[str, Any]) -> Any:
         b = y.get("balance_sheet")

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from fullcost import __version__
 from fullcost.report.model import ModelReport
-from fullcost.report.statements import STATEMENTS, is_summary, statement_tables
+from fullcost.report.statements import NOTES, STATEMENTS, is_summary, statement_tables
 from fullcost.safe import FORMULA_PREFIXES, sheet_text
+from fullcost.views import OWN_COST_LABEL
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
@@ -119,7 +120,9 @@ def workbook(ms: Sequence[ModelReport], generated: str) -> bytes:
         ("final-run hardware", lambda o: o["final_run"]["hardware"], "", ""),
         ("training compute (6·N·D)", lambda o: o["final_run"]["flops"], SCI, "FLOP"),
         ("implied MFU", lambda o: o["final_run"]["implied_mfu"], PCT, ""),
-        ("final run, amortized ownership (mean)", lambda o: o["final_run"]["amortized_usd"]["mean"], USD, "USD"),
+        (f"{OWN_COST_LABEL} (mean)", lambda o: o["final_run"]["own_cost_usd"]["mean"], USD, "USD"),
+        ("final run, amortized ownership, Epoch AI's method (mean)", lambda o: o["final_run"]["amortized_usd"]["mean"],
+         USD, "USD"),
         ("cluster acquisition (mean)", lambda o: o["final_run"]["acquisition_usd"]["mean"], USD, "USD"),
         ("development cost (mean)", lambda o: o["development"]["total_usd"]["mean"], USD, "USD"),
         ("development cost, 5th percentile", lambda o: o["development"]["total_usd"]["p5"], USD, "USD"),
@@ -249,7 +252,7 @@ def workbook(ms: Sequence[ModelReport], generated: str) -> bytes:
 
     # -- statements: one sheet each, where given; years across, mean then the 90% interval
     tables = [(m, t) for m in ms for t in statement_tables(m.statements)]
-    for key, title, _ in STATEMENTS:
+    for key, title in [(k, t) for k, t, _ in STATEMENTS] + list(NOTES):
         mine = [(m, t) for m, t in tables if t.key == key]
         if not mine:
             continue
