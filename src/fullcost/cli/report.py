@@ -63,7 +63,9 @@ class Steps:
     @contextlib.contextmanager
     def step(self, what: str) -> Iterator[None]:
         if self._progress is not None:
-            self._progress.update(self._task, description=what)
+            from fullcost.safe import term
+
+            self._progress.update(self._task, description=term(what, 80))  # names are text, not markup
         yield
         if self._progress is not None:
             self._progress.advance(self._task)
