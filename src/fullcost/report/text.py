@@ -149,7 +149,7 @@ def compare_table(outs: list[dict[str, Any]]) -> None:
 
     labels = {o["dollars"]["label"] for o in outs if o.get("dollars")}
     usd = "; in " + labels.pop() if len(labels) == 1 else "; in each model's nominal dollars" if labels else ""
-    t = Table(title=f"Side by side (means; 90% intervals below where the figure is uncertain{esc(usd)})")
+    t = Table(title=f"Side by side (means; 90% intervals below{esc(usd)})")
     t.add_column("measure", overflow="fold")
     for o in outs:
         t.add_column(model_header(str(o["name"])), justify="right", overflow="fold")
