@@ -136,8 +136,8 @@ def test_statements_csv_writes_text_as_text_and_numbers_as_numbers(hostile_lab, 
 def test_csv_cell_for_each_prefix(prefix):
     from fullcost.safe import csv_cell
 
-    assert csv_cell(prefix + "x") == "'" + prefix + "x"
-    assert csv_cell("x" + prefix) == "x" + prefix
+    assert csv_cell(prefix + "x") == "'" + prefix.replace("\r", "\n") + "x"
+    assert csv_cell("x" + prefix) == "x" + prefix.replace("\r", "\n")
     assert csv_cell(-5.0) == -5.0 and csv_cell(3) == 3
 
 
@@ -164,3 +164,20 @@ def test_a_200_kb_name_is_capped_on_the_terminal(cli, tmp_path):
     assert r.code == 0, r.err
     assert re.search(r"199,7\d\d more characters\)", " ".join(r.out.split()))
     assert max(len(line) for line in r.out.splitlines()) < 1000
+
+
+def test_listing_csv_writes_text_as_text(cli):
+    from fullcost.report.listing import write_csv
+
+    buf = io.StringIO()
+    write_csv([{"name": text, "params": -5.0, "rank": 3, "none": None} for text in HOSTILE.values()], buf)
+    rows = list(csv.reader(io.StringIO(buf.getvalue(), newline="")))
+    # a carriage return is written as a line feed inside a quoted field: the row stays whole
+    assert [r[0] for r in rows[1:]] == ["'" + text.replace("\r", "\n") for text in HOSTILE.values()]
+    assert len(rows) == 1 + len(HOSTILE)
+    assert all(r[1] == "-5.0" and r[2] == "3" and r[3] == "" for r in rows[1:])
+    r = cli("models", "--format", "csv")
+    assert r.code == 0, r.err
+    rows = list(csv.reader(io.StringIO(r.out)))
+    assert len(rows) > 10
+    assert not [c for row in rows for c in row if c.startswith(tuple(HOSTILE))]

@@ -37,10 +37,13 @@ def term(value: Any, limit: int = TERMINAL_LIMIT) -> str:
 
 
 def csv_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet reads as a formula: text starting with ``= + - @``, tab or CR gets ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """A CSV cell that no spreadsheet reads as a formula: text starting with ``= + - @``, tab or CR gets ``'``.
+    A carriage return inside text is written as a line feed, so the writer quotes the field (Python's csv
+    module quotes only the characters of its line terminator, ``\n`` here) and readers keep the row whole."""
+    if not isinstance(value, str):
+        return value
+    text = "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_row(values: list[Any]) -> list[Any]:

@@ -11,6 +11,7 @@ from fullcost import __version__, fmt
 from fullcost.report.charts import NARROW, WIDE
 from fullcost.report.charts.frontier import frontier_chart
 from fullcost.report.markup import asset, chart_figure, data_table, e, fig
+from fullcost.safe import term as esc
 
 
 def _dollars(out: dict[str, Any]) -> str:
@@ -66,11 +67,11 @@ def frontier_table(out: dict[str, Any]) -> None:
         t.add_column(col, justify="left" if col in ("model", "released") else "right")
     for m in out["models"]:
         ratio = m["all_in_over_headline"]
-        t.add_row(m["title"], m["released"], fmt.usd(m["headline_usd"]), fmt.usd(m["amortized_usd"]["p50"]),
+        t.add_row(esc(m["title"]), esc(m["released"]), fmt.usd(m["headline_usd"]), fmt.usd(m["amortized_usd"]["p50"]),
                   fmt.usd(m["development_usd"]["p50"]), "" if ratio is None else f"{ratio['p50']:.2f}x")
     c.print(t)
     for line in summary_lines(out):
-        c.print(line)
+        c.print(esc(line, 2_000))
 
 
 def section(out: dict[str, Any]) -> str:

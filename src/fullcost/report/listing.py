@@ -68,14 +68,17 @@ def plain_table(title: str, rows: list[dict[str, Any]], columns: dict[str, str],
 
 
 def write_csv(rows: list[dict[str, Any]], out: IO[str]) -> None:
+    """The rows as CSV; text a spreadsheet would read as a formula is written as text (``safe.csv_cell``)."""
     import csv
+
+    from fullcost.safe import csv_cell
 
     if not rows:
         return
     w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: "" if v is None else v for k, v in r.items()})
+        w.writerow({k: "" if v is None else csv_cell(v) for k, v in r.items()})
 
 
 def hardware_rows() -> list[dict[str, Any]]:
