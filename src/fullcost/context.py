@@ -72,6 +72,51 @@ class CentralSampler(Sampler):
         return v
 
 
+class Overridden(Sampler):
+    """A sampler that draws a catalog input given with ``--set`` (or a file's ``set:``) in place of the catalog's
+    value, under the same name (so the same stream: only that input changes). ``hits`` names those it drew."""
+
+    def __init__(self, parent: Sampler, catalog: dict[str, Dist], hits: set[str] | None = None) -> None:
+        super().__init__(parent.n, parent.seed)
+        self.parent, self.catalog = parent, catalog
+        self.hits: set[str] = hits if hits is not None else set()
+
+    def draw(self, name: str, dist: Dist) -> Arr:
+        over = self.catalog.get(name)
+        if over is not None:
+            self.hits.add(name)
+            dist = over
+        return self.parent.draw(name, dist)
+
+    def get(self, name: str) -> Arr:
+        return self.parent.get(name)
+
+    @property
+    def drawn(self) -> dict[str, tuple[Dist, Arr]]:
+        return self.parent.drawn
+
+
+def with_overrides(sampler: Sampler, catalog: dict[str, Dist] | None, hits: set[str] | None = None) -> Sampler:
+    """``sampler`` drawing the given catalog inputs in place of the catalog's (itself when there are none);
+    ``hits`` collects the names of those drawn."""
+    if not catalog:
+        return sampler
+    if isinstance(sampler, Overridden):
+        return Overridden(sampler.parent, {**sampler.catalog, **catalog}, hits)
+    return Overridden(sampler, catalog, hits)
+
+
+class _Used(dict[str, Dist]):
+    """The inputs a run used, for the assumptions table: an overridden catalog input is listed as overridden."""
+
+    def __init__(self, catalog: dict[str, Dist]) -> None:
+        super().__init__()
+        self.catalog = catalog
+
+    def __setitem__(self, name: str, dist: Dist) -> None:
+        super().__setitem__(name, self.catalog.get(name, dist))
+
+
 @dataclass
 class Context:
     doc: Doc
@@ -80,6 +125,15 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     shared: SharedInputs | None = None
     inline_chips: dict[str, tuple[tuple[str | int, ...], catalog.Chip]] | None = None
+
+    def __post_init__(self) -> None:
+        catalog = getattr(self.doc, "catalog", None)
+        if catalog:
+            self.sampler = with_overrides(self.sampler, catalog, getattr(self.doc, "hits", None))
+            used = _Used(catalog)
+            for k, v in self.used.items():
+                used[k] = v
+            self.used = used
 
     @property
     def sc(self):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from fullcost import dollars as dollars_mod
-from fullcost import views
+from fullcost import labels, sanity, views
 from fullcost.context import CentralSampler, Context
 from fullcost.costing.final_run import FinalRun, final_run
 from fullcost.costing.iceberg import Iceberg, build
@@ -57,6 +57,7 @@ def run(doc: Doc, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
     else nominal) states every amount in constant dollars of that year's December or that month."""
     ctx = Context(doc, Sampler(samples, seed))
     fr = final_run(ctx)
+    sanity.check(ctx, fr)
     ice = build(ctx, fr)
     usd = which_dollars(doc, dollars, ctx.warnings)
     h = headline(doc)
@@ -158,12 +159,15 @@ def to_json(est: Estimate) -> dict[str, Any]:
             "rate": est.iceberg.rate_kind,
             "program_gpu_hours": summarize(est.iceberg.program_gpu_hours),
             "items": views.item_rows(est.iceberg.development),
+            "by_category": views.by_category(est.iceberg.development, est.samples),
         },
         "lab_annual": _lab(est),
         "bridge": [{"step": b.step, "label": b.label, "usd": b.usd}
                    for b in views.bridge(h.usd, est.iceberg.development, h.basis)],
         "coverage": views.coverage(h.usd, est.development_total, est.iceberg.development),
-        "sensitivity": views.sensitivity(est.ctx.sampler.drawn, est.development_total),
+        "sensitivity": labels.label_rows(views.sensitivity(est.ctx.sampler.drawn, est.development_total),
+                                         est.doc.scenario),
         "warnings": list(est.ctx.warnings),
         "dollars": est.dollars.to_json(),
+        "overrides": [str(o) for o in getattr(est.doc, "overrides", ())],
     }

@@ -55,13 +55,17 @@ def _validate(dim: str) -> Any:
         try:
             return parse(v, dim)
         except QuantityError as e:
-            raise ValueError(str(e)) from None
+            from fullcost.sanity import range_hint
+
+            raise ValueError(str(e) + range_hint(v)) from None
 
     return check
 
 
 def _schema(dim: str) -> WithJsonSchema:
-    return WithJsonSchema({"anyOf": [*DIST_SCHEMAS, SOURCED_SCHEMA], "description": DIMENSIONS[dim][2]})
+    # "x-quantity" marks the field: the scenario schema replaces it by a reference to one shared definition
+    return WithJsonSchema({"anyOf": [*DIST_SCHEMAS, SOURCED_SCHEMA], "description": DIMENSIONS[dim][2],
+                           "x-quantity": dim})
 
 
 # An uncertain input of a given dimension, validated into a ``Dist``.

@@ -26,6 +26,9 @@ from fullcost.fields import Multiplier as Multiplier
 from fullcost.fields import USDPerHour as USDPerHour
 from fullcost.fields import USDPerKWh as USDPerKWh
 from fullcost.fields import Years as Years
+from fullcost.quantity import DIMENSIONS, Dist
+
+QUANTITY_REF = "#/$defs/Quantity"  # one definition of a quantity's forms, shared by every field (json_schema)
 
 
 class Base(BaseModel):
@@ -320,7 +323,8 @@ class Scenario(Base):
     dollars: DollarsYear | None = Field(
         None, description="state amounts in constant dollars of this year (default: nominal dollars of the release "
                           "month); --dollars overrides it")
-    inputs: dict[str, Annotated[Any, WithJsonSchema({"anyOf": [*DIST_SCHEMAS, SOURCED_SCHEMA]})]] = Field(
+    inputs: dict[str, Annotated[Any, WithJsonSchema({"anyOf": [*DIST_SCHEMAS, SOURCED_SCHEMA],
+                                                     "x-quantity": "number"})]] = Field(
         default_factory=dict, description="named inputs, sampled once and shared by every {ref: NAME}")
     model: ModelSpec
     final_run: FinalRun
@@ -332,6 +336,12 @@ class Scenario(Base):
     overhead: Overhead | None = None
     lab: Lab | None = None
     export_controls: ExportControls | None = None
+    extends: str | None = Field(
+        None, description="inherit a catalog model or another scenario file (NAME or NAME@VARIANT) and change only "
+                          "what this file writes; see docs/scenario.md")
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="overrides by path, as `--set PATH=VALUE`: scenario paths "
+                                          "(staff.roles[0].share) or catalog inputs (hardware.h800.tdp_w)")
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named variants: overrides merged into this file, run as NAME@VARIANT")
     variant: str | None = Field(None, description="set when a variant was applied")
@@ -392,15 +402,35 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
 
 
 class Doc:
-    """A loaded scenario with where it came from, so later checks can point at a line."""
+    """A loaded scenario with where it came from, so later checks can point at a line.
 
-    def __init__(self, scenario: Scenario, file: str, positions: yamlio.Positions) -> None:
+    ``where`` gives the file and line of every value (an inherited value points into the file it came from, an
+    override names ``--set``); ``overrides`` are the ``--set`` ones it ran with, ``catalog`` the catalog inputs
+    they replace, and ``unvaried`` the data before its variant and overrides (to run another variant of it).
+    """
+
+    def __init__(self, scenario: Scenario, file: str, positions: yamlio.Positions,
+                 where: dict[tuple[str | int, ...], tuple[str, int | None]] | None = None) -> None:
         self.scenario = scenario
         self.file = file
         self.positions = positions
+        self.where = where
+        self.unvaried: tuple[dict[str, Any], dict[tuple[str | int, ...], tuple[str, int | None]]] | None = None
+        self.overrides: tuple[Any, ...] = ()  # fullcost.overrides.Override
+        self.set_here: tuple[Any, ...] = ()  # the scenario file's own ``set:`` entries
+        self.catalog: dict[str, Dist] = {}
+        self.hits: set[str] = set()  # the catalog overrides its runs drew
+        self.data: dict[str, Any] | None = None  # the resolved data that was validated (``fullcost show``)
+
+    def locate(self, path: tuple[str | int, ...]) -> tuple[str, int | None]:
+        if self.where is None:
+            return self.file, yamlio.line_of(self.positions, path)
+        from fullcost.resolve import locate
+
+        return locate(self.where, path, self.file)
 
     def error(self, path: tuple[str | int, ...], message: str) -> InputError:
-        return InputError(message, self.file, yamlio.line_of(self.positions, path), path)
+        return InputError(message, *self.locate(path), path)
 
 
 def input_error(e: ValidationError, file: str, positions: yamlio.Positions, root: type[BaseModel],
@@ -415,15 +445,24 @@ def input_error(e: ValidationError, file: str, positions: yamlio.Positions, root
     return InputError(_message(err, root), file, yamlio.line_of(positions, path), path)
 
 
-def from_data(data: Any, file: str, positions: yamlio.Positions | None = None) -> Doc:
+def from_data(data: Any, file: str, positions: yamlio.Positions | None = None,
+              where: dict[tuple[str | int, ...], tuple[str, int | None]] | None = None) -> Doc:
+    """Validate scenario data (no ``extends`` or overrides: see ``fullcost.resolve`` for those)."""
     positions = positions or {}
+    if where is not None:
+        positions = {p: line for p, (f, line) in where.items() if f == file and line is not None}
     if not isinstance(data, dict):
         raise InputError("a scenario must be a YAML mapping", file, 1)
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:
-        raise input_error(e, file, positions, Scenario) from None
-    return Doc(sc, file, positions)
+        err = input_error(e, file, positions, Scenario)
+        if where is None:
+            raise err from None
+        from fullcost.resolve import locate
+
+        raise InputError(err.message, *locate(where, err.path, file), err.path) from None
+    return Doc(sc, file, positions, where)
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -457,19 +496,52 @@ def apply_variant(data: Any, pos: yamlio.Positions, variant: str, file: str) -> 
 
 
 def load(path: str | Path, variant: str | None = None) -> Doc:
-    data, pos = yamlio.load(path)
-    if variant is not None:
-        data, pos = apply_variant(data, pos, variant, str(path))
-    return from_data(data, str(path), pos)
+    """A scenario file (``extends`` resolved, every variant checked), with ``variant`` applied."""
+    from fullcost.resolve import load_file
+
+    return load_file(Path(path), variant)
 
 
 def loads(text: str, file: str = "<string>") -> Doc:
+    from fullcost.resolve import from_data as resolved
+
     data, pos = yamlio.loads(text, file)
-    return from_data(data, file, pos)
+    return resolved(data, file, pos=pos)
+
+
+def variant_of(doc: Doc, variant: str | None) -> Doc:
+    """The same scenario, with the same overrides, under another variant (or none)."""
+    from fullcost.resolve import variant_of as other
+
+    return other(doc, variant)
+
+
+def _refs(node: Any) -> None:
+    """Every quantity field (marked ``x-quantity`` by ``_schema``) refers to the one shared definition."""
+    if isinstance(node, dict):
+        if "x-quantity" in node:
+            dim = node.pop("x-quantity")
+            node.pop("anyOf", None)
+            node["$ref"] = QUANTITY_REF
+            node.setdefault("description", DIMENSIONS[dim][2])
+        for v in node.values():
+            _refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            _refs(v)
 
 
 def json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
+    props: dict[str, Any] = dict(SOURCED_SCHEMA["properties"])  # type: ignore[call-overload]
+    sourced = dict(SOURCED_SCHEMA, properties={**props, "value": {"$ref": "#/$defs/Distribution"}})
+    schema.setdefault("$defs", {}).update({
+        "Distribution": {"anyOf": DIST_SCHEMAS, "description": "a number, 'a to b' (a 90% interval) or an "
+                                                                 "explicit distribution"},
+        "Quantity": {"anyOf": [{"$ref": "#/$defs/Distribution"}, sourced],
+                     "description": "a value, or {value: ..., source: ..., published: ...} with its provenance"},
+    })
+    _refs(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "fullcost scenario"
     return schema

@@ -73,6 +73,16 @@ def item_rows(items: list[CostItem], with_phase: bool = True) -> list[dict[str, 
     return rows
 
 
+def by_category(items: list[CostItem], n: int) -> list[dict[str, Any]]:
+    """The items summed by category (staff, hardware, energy...), sample by sample, largest mean first."""
+    sums: dict[str, Arr] = {}
+    for it in items:
+        sums[it.category] = sums[it.category] + it.usd if it.category in sums else np.asarray(it.usd, dtype=float)
+    rows = [(k, summarize(np.broadcast_to(v, (n,)))) for k, v in sums.items()]
+    rows.sort(key=lambda r: -r[1]["mean"])
+    return [{"category": k, "usd": s} for k, s in rows]
+
+
 @dataclass(frozen=True)
 class BridgeStep:
     step: str

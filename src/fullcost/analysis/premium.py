@@ -10,7 +10,6 @@ sample, and its interval is the premium's own, not the distance between two runs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,7 +45,7 @@ def counterfactual(doc: Doc) -> Counterfactual:
         return Counterfactual(None, "the scenario works under no export controls (it has no restricted hardware), "
                                     "so there is no premium to estimate.")
     if sc.variant is not None:
-        base = scenario.load(Path(doc.file))
+        base = scenario.variant_of(doc, None)
         if UNRESTRICTED in base.scenario.variants:
             return Counterfactual(None, f"this is the @{sc.variant} variant. The file's '{UNRESTRICTED}' variant "
                                         "takes the controls out of the base scenario, so against this variant the "
@@ -55,7 +54,7 @@ def counterfactual(doc: Doc) -> Counterfactual:
     if UNRESTRICTED not in sc.variants:
         return Counterfactual(None, f"the scenario works under export controls but has no '{UNRESTRICTED}' variant "
                                     "(the same lab without them) to compare with.", missing=True)
-    return Counterfactual(scenario.load(Path(doc.file), UNRESTRICTED))
+    return Counterfactual(scenario.variant_of(doc, UNRESTRICTED))  # the same file and overrides
 
 
 def _by_step(est: Estimate) -> dict[str, np.ndarray]:

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from fullcost import catalog
 from fullcost.books.lab import LabDoc, LabScenario
 from fullcost.books.policy import days_in
-from fullcost.context import SharedInputs
+from fullcost.context import SharedInputs, with_overrides
 from fullcost.errors import InputError
 from fullcost.quantity import Arr, Dist, Sampler
 
@@ -48,10 +48,10 @@ class Inputs:
 
     def __init__(self, doc: LabDoc, sampler: Sampler) -> None:
         self.doc = doc
-        self.sampler = sampler
+        self.sampler = with_overrides(sampler, getattr(doc, "catalog", None), getattr(doc, "hits", None))
         self.n = sampler.n
         self.warnings: list[str] = []
-        self.shared = SharedInputs(sampler, dict(doc.lab.inputs), self.error)
+        self.shared = SharedInputs(self.sampler, dict(doc.lab.inputs), self.error)
 
     @property
     def lab(self) -> LabScenario:

@@ -359,10 +359,14 @@ def from_data(data: Any, file: str, positions: yamlio.Positions | None = None) -
     return doc
 
 
-def load(path: str | Path, variant: str | None = None) -> LabDoc:
+def load(path: str | Path, variant: str | None = None, overrides: tuple[Any, ...] = ()) -> LabDoc:
     data, pos = yamlio.load(path)
     if variant is not None:
         data, pos = apply_variant(data, pos, variant, str(path))
+    if overrides:  # --set PATH=VALUE (fullcost.overrides)
+        from fullcost.resolve import overridden
+
+        return overridden(data, pos, str(path), overrides, from_data)  # type: ignore[no-any-return]
     return from_data(data, str(path), pos)
 
 
@@ -382,18 +386,20 @@ def lab_names() -> list[str]:
     return sorted(p.stem for p in LABS.glob("*.yaml"))
 
 
-def load_lab(name_or_file: str) -> LabDoc:
+def load_lab(name_or_file: str, overrides: tuple[Any, ...] = ()) -> LabDoc:
     """A lab by catalog name (``deepseek``, ``deepseek@semianalysis``) or by path to a YAML file."""
     p = Path(name_or_file)
     if p.suffix in (".yaml", ".yml") or p.exists():
-        return load(p)
-    base, _, variant = name_or_file.partition("@")
+        return load(p, None, overrides)
+    base, at, variant = name_or_file.partition("@")
+    if at and not variant.strip():
+        raise InputError(f"'{name_or_file}': no variant after '@' (give NAME@VARIANT, or NAME alone)", name_or_file)
     bp = Path(base)
     if bp.suffix in (".yaml", ".yml") or bp.exists():
-        return load(bp, variant or None)
+        return load(bp, variant or None, overrides)
     path = LABS / f"{base}.yaml"
     if not path.is_file():
         near = difflib.get_close_matches(base, lab_names(), n=1, cutoff=0.5)
         hint = f" (did you mean '{near[0]}'?)" if near else f" (labs: {', '.join(lab_names()) or 'none'})"
         raise InputError(f"no such file and no catalog lab named '{base}'{hint}", name_or_file)
-    return load(path, variant or None)
+    return load(path, variant or None, overrides)

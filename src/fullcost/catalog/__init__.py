@@ -445,27 +445,13 @@ def unknown_model_hint(name: str) -> str:
     return f" (did you mean '{near}'?)" if near else " (see `fullcost models`)"
 
 
-def load_scenario(name_or_file: str):  # type: ignore[no-untyped-def]
-    """A scenario by path to a YAML file or by catalog name, either with an optional ``@VARIANT``.
+def load_scenario(name_or_file: str, overrides: tuple[Any, ...] = ()):  # type: ignore[no-untyped-def]
+    """A scenario by path to a YAML file or by catalog name, either with an optional ``@VARIANT``; ``extends``
+    resolved and ``overrides`` (``fullcost.overrides.Override``) applied.
 
     A file wins over a catalog name only when it is a file: a folder that happens to carry a model's name
     does not hide the catalog entry.
     """
-    from fullcost import scenario
+    from fullcost import resolve
 
-    if Path(name_or_file).is_file():
-        return scenario.load(Path(name_or_file))
-    whole = model_path(name_or_file)  # a model name may hold '@' or '/' ("CLIP (ViT L/14@336px)")
-    if whole is not None:
-        return scenario.load(whole)
-    base, variant = name_or_file, ""
-    if "@" in name_or_file:
-        base, _, variant = name_or_file.rpartition("@")
-    if Path(base).is_file():
-        return scenario.load(Path(base), variant or None)
-    path = model_path(base)
-    if path is not None:
-        return scenario.load(path, variant or None)
-    if Path(base).suffix in (".yaml", ".yml") or "/" in base:
-        raise InputError("file not found", base)
-    raise InputError(f"no such file and no catalog model named '{base}'{unknown_model_hint(base)}", name_or_file)
+    return resolve.load(name_or_file, overrides)

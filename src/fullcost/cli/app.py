@@ -14,9 +14,58 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+class OneLineGroup(typer.core.TyperGroup):
+    """A bad option or argument gets one line on stderr (and exit code 2), not a usage box."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
+        try:  # typer >= 0.26 carries its own copy of click
+            from typer._click import exceptions as cx
+        except ImportError:  # pragma: no cover
+            from click import exceptions as cx  # type: ignore[no-redef]
+
+        prog_name = prog_name or "fullcost"  # also under `python -m fullcost.cli`
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except cx.NoArgsIsHelpError as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except cx.ClickException as e:
+            where = ""
+            ctx = getattr(e, "ctx", None)
+            if ctx is not None and ctx.command_path:
+                where = f"{ctx.command_path}: "
+            msg = " ".join(e.format_message().split())
+            hint = f" (see `{ctx.command_path} --help`)" if isinstance(e, cx.UsageError) and ctx is not None else ""
+            print(f"error: {where}{msg}{hint}", file=sys.stderr)
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            print("Aborted.", file=sys.stderr)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+app = typer.Typer(cls=OneLineGroup, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="The true cost of building an AI model: from the headline to the all-in figure.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from fullcost import __version__
+
+        print(f"fullcost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="print the version and exit")] = False) -> None:
+    """The true cost of building an AI model: from the headline to the all-in figure."""
 
 
 class Format(StrEnum):

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fullcost.cli.app import Samples, Seed, app, guard, write_atomic
+from fullcost.cli.app import app, guard, write_atomic
+from fullcost.cli.options import DEFAULT_SAMPLES, Dollars, ModelSets, Samples, Seed
 
 if TYPE_CHECKING:
     from fullcost.estimation import Estimate
@@ -155,8 +156,9 @@ def _statements_file(path: Path, models: list[tuple[str, str | None]]) -> dict[s
     raise InputError(f"statements for several models must be keyed by model name ({', '.join(names)})", str(path))
 
 
-def export_premium(est: Estimate, samples: int, seed: int) -> ExportPremium:
+def export_premium(est: Estimate, samples: int, seed: int, dollars: int | str | None = None) -> ExportPremium:
     """The scenario against its file's ``unrestricted`` variant (same samples and seed), or why there is none."""
+    from fullcost import api
     from fullcost import estimation as est_mod
     from fullcost.analysis.premium import counterfactual, premium
     from fullcost.report.model import ExportPremium
@@ -164,13 +166,14 @@ def export_premium(est: Estimate, samples: int, seed: int) -> ExportPremium:
     cf = counterfactual(est.doc)
     if cf.doc is None:
         return ExportPremium(False, cf.reason, cf.missing)
-    free = est_mod.run(cf.doc, samples, seed)
+    free = api.run(cf.doc, samples, seed, dollars)  # the same overrides (cf.doc carries them)
+    est.doc.hits |= cf.doc.hits
     return ExportPremium(True, variant=cf.doc.scenario.name, description=cf.doc.scenario.description or "",
                          unrestricted=est_mod.to_json(free), premium=premium(est, free))
 
 
 def analyse(est: Estimate, out: dict[str, Any], samples: int, seed: int, claim_usd: float | None,
-            below_usd: float, this_year: int) -> Beyond:
+            below_usd: float, this_year: int, dollars: int | str | None = None) -> Beyond:
     """Beyond the headline, on the estimate already run: the claim check (the headline, or ``claim_usd``), the
     replication cost, the trend and the export-control premium (one more run, of the unrestricted variant).
 
@@ -186,15 +189,17 @@ def analyse(est: Estimate, out: dict[str, Any], samples: int, seed: int, claim_u
     cl = check(est, claim_usd if claim_usd is not None else float(out["headline"]["usd"]))
     rep = public(replicate(est))
     tr = trend(est, below_usd, None, Rates(), this_year)
-    return Beyond(cl, given, rep, tr, export_premium(est, samples, seed))
+    return Beyond(cl, given, rep, tr, export_premium(est, samples, seed, dollars))
 
 
 @app.command()
 def report(
     scenarios: Annotated[list[str], typer.Argument(help="catalog names (NAME or NAME@VARIANT) or scenario files")],
     output: Annotated[Path, typer.Option("--output", "-o", help="the HTML file to write")] = Path("report.html"),
-    samples: Samples = 10_000,
+    samples: Samples = DEFAULT_SAMPLES,
     seed: Seed = 0,
+    set: ModelSets = None,
+    dollars: Dollars = None,
     figures: Annotated[Path | None, typer.Option("--figures", help="also write every chart as SVG and PNG here",
                                                  metavar="DIR")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="also write a workbook (.xlsx)", metavar="FILE")] = None,
@@ -211,7 +216,6 @@ def report(
     footnotes, the claim checked, the cost of replicating it, the export-control premium, where costs are
     heading, the lab and every assumption with its source. Several models are compared side by side."""
     with guard():
-        from fullcost import catalog
         from fullcost import estimation as est_mod
         from fullcost.cli.claims import _amount
         from fullcost.report import html
@@ -223,8 +227,12 @@ def report(
             _check_file_target(xlsx, "workbook")
         if figures is not None:
             _check_dir_target(figures)
-        docs = [catalog.load_scenario(s) for s in scenarios]
-        given = (_statements_file(statements, [(d.scenario.name, d.scenario.developer) for d in docs])
+        from fullcost import api
+        from fullcost.overrides import for_model, parse_all
+
+        given = parse_all(set or [], scenarios)
+        docs = [api.load(s, for_model(given, s)) for s in scenarios]
+        books = (_statements_file(statements, [(d.scenario.name, d.scenario.developer) for d in docs])
                  if statements is not None else {})
         heavy = samples * len(docs) >= HEAVY_SAMPLES or len(docs) >= HEAVY_MODELS
         charts_n = 9 * len(docs) if figures is not None else 0
@@ -234,11 +242,12 @@ def report(
         with Steps(total, heavy) as steps:
             for d in docs:
                 with steps.step(f"estimating {d.scenario.name} ({samples:,} samples)"):
-                    est = est_mod.run(d, samples, seed)
+                    est = api.run(d, samples, seed, dollars)
                     out = est_mod.to_json(est)
                 with steps.step(f"beyond the headline: {d.scenario.name}"):
-                    beyond = analyse(est, out, samples, seed, claim_usd, below_usd, int(generated[:4]))
-                    models.append(html.model_report(est, out, given.get(d.scenario.name), beyond=beyond))
+                    beyond = analyse(est, out, samples, seed, claim_usd, below_usd, int(generated[:4]), dollars)
+                    api.check_overrides(d)
+                    models.append(html.model_report(est, out, books.get(d.scenario.name), beyond=beyond))
                     del est
             with steps.step("rendering the page"):
                 page = html.render(models, generated).encode("utf-8")

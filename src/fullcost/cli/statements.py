@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from fullcost.cli.app import Samples, Seed, app, emit_json, guard, write_atomic
+from fullcost.cli.app import app, emit_json, guard, write_atomic
+from fullcost.cli.options import DEFAULT_SAMPLES, Fmt, OutFormat, Samples, Seed, Sets, emit
 
 export_app = typer.Typer(no_args_is_help=True, help="Write a lab's books in another tool's format.")
 app.add_typer(export_app, name="export")
@@ -76,23 +77,18 @@ def statements(
         "--presentation", help="the income statement's expenses by function (cost of revenue, R&D and SG&A each "
                                "with its depreciation; EBITDA adds it back) or by nature (depreciation and "
                                "amortization as one line below EBITDA)")] = Presentation.function,
-    samples: Samples = 2_000,
+    samples: Samples = DEFAULT_SAMPLES,
     seed: Seed = 0,
+    set: Sets = None,
 ) -> None:
     """A lab's income statement, adjusted EBITDA, balance sheet and cash flow, year by year."""
     with guard():
-        from fullcost.books import lab as lab_mod
-        from fullcost.books import run as run_mod
-        from fullcost.books.post import post
+        from fullcost import api
+        from fullcost.overrides import parse_all
 
-        doc = lab_mod.load_lab(lab)
-        years = run_mod.check_year(doc, year)
-        pol = _policy(policy, useful_life, depreciation, compute)
-        b = run_mod.books(doc, pol, samples, seed)
-        other = None
-        if versus is not None:
-            other = post(b.run, _policy(versus, useful_life, depreciation, compute))
-        out = run_mod.to_json(b, years, other, presentation.value)
+        out = api.statements(lab, year, policy.value, versus.value if versus is not None else None, useful_life,
+                             depreciation.value if depreciation is not None else None, compute.value,
+                             parse_all(set or []), samples, seed, presentation.value).data
     if format is BooksFormat.json:
         emit_json(out)
     elif format is BooksFormat.csv:
@@ -103,6 +99,8 @@ def statements(
         from fullcost.books.render import tables
 
         tables(out)
+        for o in out.get("overrides") or []:
+            print(f"with --set {o}")
     for w in out["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
 
@@ -117,18 +115,20 @@ def export_beancount(
     useful_life: LifeOpt = None,
     depreciation: MethodOpt = None,
     compute: ComputeOpt = Compute.owned,
-    samples: Samples = 2_000,
+    samples: Samples = DEFAULT_SAMPLES,
     seed: Seed = 0,
+    set: Sets = None,
 ) -> None:
     """Write a lab's journal as a beancount ledger (check it with bean-check, browse it with Fava)."""
     with guard():
-        from fullcost.books import lab as lab_mod
-        from fullcost.books import run as run_mod
+        from fullcost import api
         from fullcost.books.beancount import ledger, pick
         from fullcost.errors import InputError
+        from fullcost.overrides import parse_all
 
-        doc = lab_mod.load_lab(lab)
-        b = run_mod.books(doc, _policy(policy, useful_life, depreciation, compute), samples, seed)
+        b = api.books(lab, policy.value, useful_life, depreciation.value if depreciation is not None else None,
+                      compute.value, parse_all(set or []), samples, seed)
+        doc = b.run.doc
         try:
             pick(b.journal, at)
         except ValueError as e:
@@ -141,7 +141,7 @@ def export_beancount(
 
 @app.command()
 def labs(schema: Annotated[bool, typer.Option("--schema", help="print the JSON Schema of lab files instead")] = False,
-         ) -> None:
+         format: Fmt = OutFormat.table) -> None:
     """The labs in the built-in catalog (for `fullcost statements`)."""
     if schema:
         from fullcost.books.lab import json_schema
@@ -149,14 +149,14 @@ def labs(schema: Annotated[bool, typer.Option("--schema", help="print the JSON S
         emit_json(json_schema())
         return
     with guard():
-        from fullcost.books.lab import lab_names, load_lab
+        from fullcost import api
 
-        rows = []
-        for name in lab_names():
-            d = load_lab(name)
-            rows.append({"name": name, "title": d.lab.title or name, "years": f"{d.lab.founded.year}-{d.lab.last_year}",
-                         "variants": ", ".join(d.lab.variants) or "-",
-                         "inputs": "illustrative" if d.lab.illustrative else "sourced"})
+        result = api.labs()
+    if format is OutFormat.json:
+        emit_json(result.data["labs"])
+        return
+    if emit(result, format):
+        return
     from fullcost.report.text import table
 
-    table("Labs", rows)
+    table("Labs", result.data["labs"])

@@ -204,6 +204,19 @@ def data_json(ms: Sequence[ModelReport], generated: str) -> dict[str, Any]:
     }
 
 
+def reproduce(ms: Sequence[ModelReport]) -> str:
+    """The command that gives the page's numbers again, overrides included."""
+    import shlex
+
+    one = len(ms) == 1
+    parts = ["fullcost", "estimate" if one else "compare", *(m.name for m in ms)]
+    parts += ["--samples", str(ms[0].out["samples"]), "--seed", str(ms[0].out["seed"])]
+    for m in ms:
+        for o in m.out.get("overrides") or []:
+            parts += ["--set", o if one else f"{m.name}:{o}"]
+    return " ".join(shlex.quote(p) for p in [*parts, "--format", "json"])
+
+
 def render(ms: Sequence[ModelReport], generated: str) -> str:
     """The whole page. ``generated`` is the date printed in it (passed in, so the output is reproducible)."""
     if not ms:
@@ -244,7 +257,7 @@ def render(ms: Sequence[ModelReport], generated: str) -> str:
         f"<footer><p>Made with fullcost {e(__version__)} on {e(generated)} from {e(', '.join(m.name for m in ms))}: "
         f"{', '.join(f'{n:,}' for n in sorted(samples))} simulations, seed {', '.join(str(x) for x in sorted(seeds))}. "
         "Figures are means unless marked; ranges are 90% intervals (5th to 95th percentile). The same scenario, "
-        "samples and seed give the same numbers: <code>fullcost estimate NAME --seed S --format json</code>. "
+        f"samples and seed give the same numbers: <code>{e(reproduce(ms))}</code>. "
         "The data behind this page is embedded in it (<code>script#fullcost-data</code>).</p></footer>")
     data = json.dumps(data_json(ms, generated), allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
     return (

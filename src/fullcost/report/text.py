@@ -37,36 +37,106 @@ def table(title: str, rows: list[dict[str, Any]], columns: dict[str, str] | None
     _console().print(t)
 
 
-def estimate_table(out: dict[str, Any]) -> None:
+def _interval(s: dict[str, float], f: Any = fmt.usd) -> str:
+    return "" if s["p5"] == s["p95"] else f"{f(s['p5'])} to {f(s['p95'])}"
+
+
+def estimate_table(out: dict[str, Any], items: bool = False, command: str | None = None) -> None:
+    """The answer first: the claim and the answer, the final run, development by category, the lab, the bridge
+    and the five inputs that move it most; ``items`` adds every cost item."""
     from rich.table import Table
 
-    h, fr = out["headline"], out["final_run"]
+    h, fr, dev = out["headline"], out["final_run"], out["development"]
     c = _console()
     usd = out["dollars"]["label"] if out.get("dollars") else "US dollars"
     c.print(f"[bold]{esc(out['name'])}[/bold]  ({out['samples']:,} samples, seed {out['seed']}; in {esc(usd)})")
-    c.print(f"Headline: {fmt.usd(h['usd'])} = {fmt.num(h['gpu_hours'])} GPU-hours x "
-            f"${h['usd_per_gpu_hour']:g}/GPU-hour  \\[{esc(h['basis'])}: {esc(h['note'])}]")  # \\[: not rich markup
+    for o in out.get("overrides") or []:
+        c.print(f"  with --set {esc(o)}")
+    total, share = dev["total_usd"], out["coverage"]["headline_share"]
+    c.print(f"[bold]Claim:[/bold] {fmt.usd(h['usd'])} = {fmt.num(h['gpu_hours'])} GPU-hours x "
+            f"${h['usd_per_gpu_hour']:g}/GPU-hour  \\[{esc(h['basis'])}: {esc(h['note'])}]")
+    c.print(f"[bold]Answer:[/bold] developing it cost {fmt.usd(total['mean'])} "
+            f"(90% interval {fmt.usd(total['p5'])} to {fmt.usd(total['p95'])}); the headline is "
+            f"{fmt.pct(share['p50'])} of that.")
     t = Table(title="Final run")
     t.add_column("measure")
-    t.add_column("value", justify="right")
-    t.add_row("hardware", f"{fr['gpus']:,.0f} x {esc(fr['hardware'])} ({fr['precision'].upper()}, "
-                          f"{fr['peak_tflops']:g} TFLOP/s peak)")
-    t.add_row("GPU-hours", fmt.num(fr["gpu_hours"]))
-    basis = {"6ND": "6·N·D", "reported": "as reported"}.get(fr.get("flops_basis", "6ND"), "unknown")
-    t.add_row(f"training FLOPs ({basis})", "n/a" if fr["flops"] is None else fmt.sci(fr["flops"]))
-    t.add_row(f"implied MFU ({fr['precision'].upper()} peak)",
-              "n/a (no pre-training phase)" if fr["implied_mfu"] is None else fmt.pct(fr["implied_mfu"]))
-    t.add_row("wall-clock days", f"{fr['days']:.1f}")
-    t.add_row("energy (kWh)", fmt.summary(fr["energy_kwh"], fmt.num))
-    t.add_row("rental (headline basis)", fmt.summary(fr["rental_usd"]))
+    t.add_column("mean", justify="right")
+    t.add_column("90% interval", justify="right")
+    t.add_row("rental (headline basis)", fmt.usd(fr["rental_usd"]["mean"]), _interval(fr["rental_usd"]))
     if "own_cost_usd" in fr:
-        t.add_row(f"{OWN_COST_LABEL} (as in the development cost)", fmt.summary(fr["own_cost_usd"]))
-    t.add_row("amortized ownership (Epoch AI)", fmt.summary(fr["amortized_usd"]))
-    t.add_row("amortized ownership (straight-line)", fmt.summary(fr["amortized_straight_line_usd"]))
-    t.add_row("acquisition of the cluster", fmt.summary(fr["acquisition_usd"]))
+        t.add_row(f"{OWN_COST_LABEL} (as in the development cost)", fmt.usd(fr["own_cost_usd"]["mean"]),
+                  _interval(fr["own_cost_usd"]))
+    t.add_row("amortized ownership (Epoch AI)", fmt.usd(fr["amortized_usd"]["mean"]), _interval(fr["amortized_usd"]))
+    t.add_row("amortized ownership (straight-line)", fmt.usd(fr["amortized_straight_line_usd"]["mean"]),
+              _interval(fr["amortized_straight_line_usd"]))
+    t.add_row("acquisition of the cluster", fmt.usd(fr["acquisition_usd"]["mean"]), _interval(fr["acquisition_usd"]))
+    mfu = "n/a (no pre-training phase)" if fr["implied_mfu"] is None else fmt.pct(fr["implied_mfu"])
+    t.add_row("hardware", f"{fr['gpus']:,.0f} x {esc(fr['hardware'])}", f"{fr['precision'].upper()}, "
+                          f"{fr['peak_tflops']:g} TFLOP/s peak")
+    t.add_row("GPU-hours, wall-clock days", fmt.num(fr["gpu_hours"]), f"{fr['days']:.1f} days")
+    basis = {"6ND": "6·N·D", "reported": "as reported"}.get(fr.get("flops_basis", "6ND"), "unknown")
+    t.add_row(f"FLOPs ({basis}), implied MFU", "n/a" if fr["flops"] is None else fmt.sci(fr["flops"]), mfu)
     c.print(t)
-    _iceberg_tables(out)
-    c.print("Ranges are 90% intervals (5th to 95th percentile).")
+    if items:
+        _iceberg_tables(out)
+    else:
+        t = Table(title=f"Development cost by category (GPU-hours at the lab's own rate: {dev['rate']})")
+        t.add_column("category")
+        t.add_column("mean", justify="right")
+        t.add_column("90% interval", justify="right")
+        for row in dev.get("by_category", []):
+            t.add_row(row["category"], fmt.usd(row["usd"]["mean"]), _interval(row["usd"]))
+        t.add_row("[bold]total[/bold]", f"[bold]{fmt.usd(total['mean'])}[/bold]", _interval(total))
+        c.print(t)
+        lab = out.get("lab_annual")
+        if lab:
+            s = lab["total_usd"]
+            line = f"[bold]The lab, one year:[/bold] {fmt.usd(s['mean'])} (90% interval {fmt.usd(s['p5'])} to " \
+                   f"{fmt.usd(s['p95'])})"
+            pub = lab.get("published_estimate")
+            if pub:
+                line += f"; against {esc(str(pub['estimate']))} published: {esc(pub['verdict'].split(':')[0])}"
+            c.print(line + ".")
+        _bridge(out)
+        _tornado(out, 5)
+    c.print("Ranges are 90% intervals (5th to 95th percentile)."
+            + ("" if items else " Every cost item: --items; every figure: --format json or csv."))
+    if command:
+        c.print(f"Reproduce: {esc(command)}", soft_wrap=True)
+
+
+def _bridge(out: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    b = Table(title="Bridge: from the headline to the development cost (mean dollars)")
+    b.add_column("step")
+    b.add_column("usd", justify="right")
+    b.add_column("running total", justify="right")
+    running = 0.0
+    for st in out["bridge"]:
+        running += st["usd"]
+        if st["usd"] == 0 and st["step"] != "headline":
+            continue
+        b.add_row(st["label"], ("+" if st["usd"] >= 0 and st["step"] != "headline" else "") + fmt.usd(st["usd"]),
+                  fmt.usd(running))
+    _console().print(b)
+
+
+def _tornado(out: dict[str, Any], top: int) -> None:
+    from rich.table import Table
+
+    if not out.get("sensitivity"):
+        return
+    st = Table(title=f"The {top} inputs that move the development cost most "
+                     "(mean total with the input at its 5th / 95th percentile)")
+    st.add_column("input")
+    st.add_column("range")
+    st.add_column("low", justify="right")
+    st.add_column("high", justify="right")
+    for r in out["sensitivity"][:top]:
+        st.add_row(esc(r.get("label") or r["input"]), esc(r["text"]), fmt.usd(r["low_usd"]),
+                   fmt.usd(r["high_usd"]))
+    _console().print(st)
 
 
 def _iceberg_tables(out: dict[str, Any]) -> None:
@@ -134,7 +204,7 @@ def _iceberg_tables(out: dict[str, Any]) -> None:
         st.add_column("low", justify="right")
         st.add_column("high", justify="right")
         for r in out["sensitivity"][:8]:
-            st.add_row(esc(r["input"]), esc(r["text"]), fmt.usd(r["low_usd"]), fmt.usd(r["high_usd"]))
+            st.add_row(esc(r.get("label") or r["input"]), esc(r["text"]), fmt.usd(r["low_usd"]), fmt.usd(r["high_usd"]))
         c.print(st)
 
 
