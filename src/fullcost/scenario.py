@@ -524,6 +524,9 @@ def _refs(node: Any) -> None:
             node.pop("anyOf", None)
             node["$ref"] = QUANTITY_REF
             node.setdefault("description", DIMENSIONS[dim][2])
+        elif node.get("anyOf") == [*DIST_SCHEMAS, SOURCED_SCHEMA]:  # the same forms written out (an inline chip's)
+            del node["anyOf"]
+            node["$ref"] = QUANTITY_REF
         for v in node.values():
             _refs(v)
     elif isinstance(node, list):
