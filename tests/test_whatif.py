@@ -159,7 +159,7 @@ def test_extends_a_variant_and_inherits_the_variants(cli, write):
 
 def test_extends_errors_point_at_the_file_that_has_the_value(sh, write, tmp_path):
     _one_line(sh("estimate", str(write("extends: deepseek-v4\n", "a.yaml"))), "a.yaml:1: extends",
-              "did you mean 'deepseek-v3'")
+              "no catalog model named 'deepseek-v4'")
     a = tmp_path / "loop-a.yaml"
     a.write_text("extends: loop-b.yaml\n")
     (tmp_path / "loop-b.yaml").write_text("extends: loop-a.yaml\n")

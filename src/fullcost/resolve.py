@@ -63,7 +63,8 @@ def find(ref: str, relative_to: Path | None = None) -> tuple[Path, str | None]:
     for cand in ([relative_to / ref] if relative_to is not None else []) + [Path(ref)]:
         if cand.is_file():
             return cand, None
-    whole = catalog.model_path(ref)  # a model name may hold '@' or '/' ("CLIP (ViT L/14@336px)")
+    whole = None if ref.rstrip().endswith("@") else catalog.model_path(ref)  # a name may hold '@' or '/'
+    # ("CLIP (ViT L/14@336px)"); a trailing '@' is an empty variant, never the base model
     if whole is not None:
         return whole, None
     base, variant = split_ref(ref)
