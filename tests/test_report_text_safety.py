@@ -147,7 +147,7 @@ def test_terminal_labels_are_literal(cli, tmp_path):
     doc["program"]["runs"][1]["name"] = "a [/] failed [bold]start"
     p = tmp_path / "s.yaml"
     p.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    r = cli("estimate", str(p), "-n", "200")
+    r = cli("estimate", str(p), "-n", "200", "--items")  # cost items are listed with --items
     assert r.code == 0, r.err
     assert "staff: research [senior]" in r.out
     assert "a [/] failed [bold]start" in r.out
@@ -160,7 +160,7 @@ def test_a_200_kb_name_is_capped_on_the_terminal(cli, tmp_path):
     doc["staff"]["roles"][0]["role"] = "r" * 200_000
     p = tmp_path / "s.yaml"
     p.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    r = cli("estimate", str(p), "-n", "200")
+    r = cli("estimate", str(p), "-n", "200", "--items")
     assert r.code == 0, r.err
     assert re.search(r"199,7\d\d more characters\)", " ".join(r.out.split()))
     assert max(len(line) for line in r.out.splitlines()) < 1000

@@ -208,7 +208,8 @@ def arrays_of(est: Any) -> dict[str, Arr]:
         "final_run.amortized_parts_usd.energy": fr.energy_usd,
         "development.total_usd": est.development_total,
         "development.program_gpu_hours": est.iceberg.program_gpu_hours,
-        "coverage.headline_share": est.headline.usd / est.development_total,
+        "coverage.headline_share": np.divide(est.headline.usd, est.development_total,
+                                             out=np.zeros(est.samples), where=est.development_total > 0),
     }
     for i, it in enumerate(est.iceberg.development):
         out[f"development.items[{i}].usd"] = it.usd

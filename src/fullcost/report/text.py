@@ -60,22 +60,19 @@ def estimate_table(out: dict[str, Any], items: bool = False, command: str | None
             f"{fmt.pct(share['p50'])} of that.")
     t = Table(title="Final run")
     t.add_column("measure")
-    t.add_column("mean", justify="right")
-    t.add_column("90% interval", justify="right")
-    t.add_row("rental (headline basis)", fmt.usd(fr["rental_usd"]["mean"]), _interval(fr["rental_usd"]))
+    t.add_column("value (mean, 90% interval)", justify="right")
+    t.add_row("rental (headline basis)", fmt.summary(fr["rental_usd"]))
     if "own_cost_usd" in fr:
-        t.add_row(f"{OWN_COST_LABEL} (as in the development cost)", fmt.usd(fr["own_cost_usd"]["mean"]),
-                  _interval(fr["own_cost_usd"]))
-    t.add_row("amortized ownership (Epoch AI)", fmt.usd(fr["amortized_usd"]["mean"]), _interval(fr["amortized_usd"]))
-    t.add_row("amortized ownership (straight-line)", fmt.usd(fr["amortized_straight_line_usd"]["mean"]),
-              _interval(fr["amortized_straight_line_usd"]))
-    t.add_row("acquisition of the cluster", fmt.usd(fr["acquisition_usd"]["mean"]), _interval(fr["acquisition_usd"]))
+        t.add_row(f"{OWN_COST_LABEL} (as in the development cost)", fmt.summary(fr["own_cost_usd"]))
+    t.add_row("amortized ownership (Epoch AI)", fmt.summary(fr["amortized_usd"]))
+    t.add_row("amortized ownership (straight-line)", fmt.summary(fr["amortized_straight_line_usd"]))
+    t.add_row("acquisition of the cluster", fmt.summary(fr["acquisition_usd"]))
     mfu = "n/a (no pre-training phase)" if fr["implied_mfu"] is None else fmt.pct(fr["implied_mfu"])
-    t.add_row("hardware", f"{fr['gpus']:,.0f} x {esc(fr['hardware'])}", f"{fr['precision'].upper()}, "
-                          f"{fr['peak_tflops']:g} TFLOP/s peak")
-    t.add_row("GPU-hours, wall-clock days", fmt.num(fr["gpu_hours"]), f"{fr['days']:.1f} days")
+    t.add_row("hardware", f"{fr['gpus']:,.0f} x {esc(fr['hardware'])} ({fr['precision'].upper()}, "
+                          f"{fr['peak_tflops']:g} TFLOP/s peak)")
+    t.add_row("GPU-hours, wall-clock days", f"{fmt.num(fr['gpu_hours'])}, {fr['days']:.1f} days")
     basis = {"6ND": "6·N·D", "reported": "as reported"}.get(fr.get("flops_basis", "6ND"), "unknown")
-    t.add_row(f"FLOPs ({basis}), implied MFU", "n/a" if fr["flops"] is None else fmt.sci(fr["flops"]), mfu)
+    t.add_row(f"FLOPs ({basis}), implied MFU", ("n/a" if fr["flops"] is None else fmt.sci(fr["flops"])) + f", {mfu}")
     c.print(t)
     if items:
         _iceberg_tables(out)
