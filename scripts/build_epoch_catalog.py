@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import epoch_corrections as ec
 import epoch_facts as ef
 import epoch_method as em
 
@@ -108,6 +109,7 @@ def entry(data: em.Data, name: str, rank: int | None, modes: dict[int, str]) -> 
     out["model"] = model
     fr: dict[str, Any] = {"hardware": hw}
     fr.update(ef.hours(row, got, mfu_interval()))
+    fr.update(ec.FINAL_RUN.get(name, {}))
     fr["start"] = iso(got.start)
     own = ef.ownership(got)
     notes.append(f"Training start {iso(got.start)}: {got.start_rule}.")

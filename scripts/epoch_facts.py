@@ -243,6 +243,8 @@ def hours(row: dict[str, str], got: em.Inputs, mfu: tuple[float, float]) -> dict
         out["gpu_hours"] = cite("Training chip-hours", row, got.chip_hours, "Training time notes")
         if qty:
             out["gpus"] = cite("Hardware quantity", row, int(qty))
+        else:
+            out["duration"] = run_length(row)
     elif got.chip_hours_rule == "quantity_x_time":
         out["gpus"] = cite("Hardware quantity", row, int(qty or 0))
         out["duration"] = cite("Training time (hours)", row, em.num(row["Training time (hours)"]),
@@ -250,6 +252,8 @@ def hours(row: dict[str, str], got: em.Inputs, mfu: tuple[float, float]) -> dict
     else:
         if qty:
             out["gpus"] = cite("Hardware quantity", row, int(qty))
+        else:
+            out["duration"] = run_length(row)
         if not got.utilization_imputed:
             out["mfu"] = cite("Hardware utilization", row, got.utilization, "Utilization notes")
         else:
@@ -263,6 +267,20 @@ def hours(row: dict[str, str], got: em.Inputs, mfu: tuple[float, float]) -> dict
                         "the median cost is Epoch's."),
             }
     return out
+
+
+def run_length(row: dict[str, str]) -> dict[str, Any]:
+    """The run's wall-clock length where the record gives no chip count: the record's training time, else the
+    median Epoch AI's method assumes. It sets the cluster's size (GPU-hours / length), so the acquisition cost."""
+    t = em.num(row["Training time (hours)"])
+    if t:
+        return cite("Training time (hours)", row, t, "Training time notes", " hours")
+    return {"value": f"{em.MEDIAN_TRAINING_DAYS * 24:g} hours", "source": CODE,
+            "published": "MEDIAN_TRAINING_TIME_DAYS = 793.5 / 24  # median of the running top-10 models",
+            "why": ("Neither the chip count nor the training time is published, so the run is taken to last "
+                    "Epoch AI's median training time, as their method does ('No training time found, assuming "
+                    "MEDIAN_TRAINING_TIME_DAYS days'). It only sizes the cluster (GPU-hours / length) for the "
+                    "acquisition cost; the final run's cost does not depend on it.")}
 
 
 def ownership(got: em.Inputs) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Sanity warnings: values that are legal but implausible, said on stderr and in the JSON ``warnings`` list.
 
-- an implied MFU above 60% or below 3% of the hardware's peak at the training precision;
+- an implied MFU above 60% or below 3% of the hardware's peak at the training precision (above 100% where the
+  FLOPs are the reported figure: no run computes beyond its chips' peak);
 - token or parameter counts without a magnitude (``tokens: 15``), and a final run that would last minutes;
 - hardware older than its useful life when the run starts;
 - and, for an unreadable quantity, the reading that was probably meant (``35-45%`` -> ``35% to 45%``).
@@ -50,6 +51,11 @@ def check(ctx: Context, fr: FinalRun) -> None:
         elif mfu < MFU_LOW:
             w.append(f"the implied MFU is {mfu:.1%} of the {peak}, below {MFU_LOW:.0%}: check model.tokens, the "
                      "parameters and the final run's GPU-hours")
+    elif fr.implied_mfu is not None and mean(fr.implied_mfu) > 1.0:
+        # a reported figure may be high, but not beyond what the chips can do
+        w.append(f"model.reported_flops needs an implied MFU of {mean(fr.implied_mfu):.0%} of the "
+                 f"{fr.precision.upper()} peak of the {fr.chip.id}: more than the chips could compute in the final "
+                 "run's GPU-hours, so the reported FLOPs, the GPU-hours or the chip (its peak or precision) is wrong")
     days = mean(fr.days)
     if 0 < days < SHORT_RUN_DAYS:
         w.append(f"the final run lasts {days * 24 * 60:.0f} minutes of wall-clock time: check its GPU-hours, "
