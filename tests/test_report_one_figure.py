@@ -131,3 +131,32 @@ def test_compare_tells_variants_apart_marks_market_rates_and_drops_fixed_interva
     dev = out[out.index("│ development"):]
     dev = dev[:dev.index("│ headline")]
     assert dev.count(" to ") >= 4
+
+
+@pytest.mark.parametrize("name", ["gpt-4.5", "deepseek-v3"])
+def test_a_headline_above_development_is_explained_in_every_view(name, tmp_path):
+    """A market-rate headline can exceed the whole development cost (renting costs more than owning): the JSON,
+    the terminal and the report say why, with the final run's own cost the final-run table shows."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from fullcost.cli import app
+
+    run = CliRunner().invoke
+    common = ["-n", "800", "--seed", "1"]
+    out = json.loads(run(app, ["estimate", name, *common, "--format", "json"]).stdout)
+    text = run(app, ["estimate", name, *common], env={"COLUMNS": "400"}).stdout
+    assert run(app, ["report", name, "-o", str(tmp_path / "r.html"), *common]).exit_code == 0
+    page = html.unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
+    note = out["coverage"]["headline_above_development"]
+    above = out["headline"]["usd"] > out["development"]["total_usd"]["p50"]
+    if not above:
+        assert note is None
+        assert "above the whole development cost" not in text + page
+        return
+    own = out["final_run"]["own_cost_usd"]["mean"]
+    rate = out["headline"]["usd"] / out["headline"]["gpu_hours"]
+    assert f"${rate:,.2f}/GPU-hour" in note and fmt.usd(own) in note
+    assert f"${own / out['headline']['gpu_hours']:,.2f}/GPU-hour" in note
+    assert note in " ".join(text.split()) and note in page

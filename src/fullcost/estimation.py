@@ -164,7 +164,8 @@ def to_json(est: Estimate) -> dict[str, Any]:
         "lab_annual": _lab(est),
         "bridge": [{"step": b.step, "label": b.label, "usd": b.usd}
                    for b in views.bridge(h.usd, est.iceberg.development, h.basis)],
-        "coverage": views.coverage(h.usd, est.development_total, est.iceberg.development),
+        "coverage": views.coverage(h.usd, est.development_total, est.iceberg.development, h.gpu_hours, h.basis,
+                                   est.samples),
         "sensitivity": labels.label_rows(views.sensitivity(est.ctx.sampler.drawn, est.development_total),
                                          est.doc.scenario),
         "warnings": list(est.ctx.warnings),

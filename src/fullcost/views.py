@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from fullcost import fmt
 from fullcost.items import CostItem
 from fullcost.quantity import Arr, Dist
 from fullcost.summary import DETAIL_SAMPLES, Summary, mean, summarize
@@ -139,9 +140,27 @@ def headline_share(headline_usd: float, dev_total: Arr) -> Summary:
     return summarize(headline_usd / (dev if np.all(ok) else dev[ok]))
 
 
-def coverage(headline_usd: float, dev_total: Arr, items: list[CostItem]) -> dict[str, Any]:
+def above_development(headline_usd: float, gpu_hours: float, basis: str, dev_total: Arr, items: list[CostItem],
+                      n: int) -> str | None:
+    """Why a headline reads above the whole development cost, or None where it does not (the median share)."""
+    dev = float(np.median(dev_total))
+    if dev <= 0 or headline_usd <= dev:
+        return None
+    own = float(np.mean(own_cost(items, n)))
+    kind = {"market": "a market rental rate", "quoted": "the lab's own quoted rate"}.get(basis, "its rate")
+    per_hour = f"${headline_usd / gpu_hours:,.2f}" if gpu_hours > 0 else "its rate"
+    own_rate = f"${own / gpu_hours:,.2f}" if gpu_hours > 0 else "less"
+    return (f"The headline is above the whole development cost: it prices the final run's GPU-hours at {kind} "
+            f"({per_hour}/GPU-hour), while the development cost counts the lab's own hardware at cost "
+            f"({own_rate}/GPU-hour, {fmt.usd(own)} for the final run). Renting would have cost more than owning.")
+
+
+def coverage(headline_usd: float, dev_total: Arr, items: list[CostItem], gpu_hours: float = 0.0,
+             basis: str = "", n: int = 0) -> dict[str, Any]:
     return {
         "headline_share": headline_share(headline_usd, dev_total),
+        "headline_above_development": above_development(headline_usd, gpu_hours, basis, dev_total, items,
+                                                        n or len(dev_total)),
         "excluded": [{"name": name, "usd": summarize(arr, DETAIL_SAMPLES), "what": what}
                      for name, arr, what in excluded(items)],
     }

@@ -25,8 +25,10 @@ def claim(m: ModelReport) -> str:
     total = f"<b>{fig('development.total_usd.mean', dev['mean'])}</b>"
     rng = f" (90% interval {interval('development.total_usd', dev)})" if dev["p5"] != dev["p95"] else ""
     cover = f"<b>{fig('coverage.headline_share.p50', share['p50'], 'pct')}</b>"
+    above = o["coverage"].get("headline_above_development")
+    why = f'<p class="answer">{e(above)}</p>' if above else ""
     return (f'<div class="claim"><p class="reported">{said}</p>'
-            f'<p class="answer">Development cost: {total}{rng}. The headline covers {cover}.</p>'
+            f'<p class="answer">Development cost: {total}{rng}. The headline covers {cover}.</p>{why}'
             f"<small>{o['samples']:,} simulations, seed {o['seed']}. Development cost is the mean; ranges are "
             "90% intervals (5th to 95th percentile). The share is the median of headline ÷ development cost."
             "</small></div>")

@@ -58,6 +58,8 @@ def estimate_table(out: dict[str, Any], items: bool = False, command: str | None
     c.print(f"[bold]Answer:[/bold] developing it cost {fmt.usd(total['mean'])} "
             f"(90% interval {fmt.usd(total['p5'])} to {fmt.usd(total['p95'])}); the headline is "
             f"{fmt.pct(share['p50'])} of that.")
+    if out["coverage"].get("headline_above_development"):
+        c.print(esc(out["coverage"]["headline_above_development"]))
     t = Table(title="Final run")
     t.add_column("measure")
     t.add_column("value (mean, 90% interval)", justify="right")
