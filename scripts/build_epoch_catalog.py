@@ -66,7 +66,8 @@ def mfu_interval() -> tuple[float, float]:
 
 def entry(data: em.Data, name: str, rank: int | None, modes: dict[int, str]) -> dict[str, Any]:
     row = data.systems[name]
-    got = em.inputs(data, name, modes)
+    fixed_hw = ec.HARDWARE.get(name)
+    got = em.inputs(data, name, modes, hardware=fixed_hw[0] if fixed_hw else None)
     if isinstance(got, str) and "," in row["Training hardware"]:
         got = em.inputs(data, name, modes, hardware=row["Training hardware"].split(",")[0])
     if isinstance(got, str):
@@ -133,7 +134,7 @@ def entry(data: em.Data, name: str, rank: int | None, modes: dict[int, str]) -> 
     out["ownership"] = own
     out["program"] = {"multiplier": ef.MULTIPLIER, "rate": "epoch"}
     out["staff"] = ef.staff(data, name, row)
-    notes += [n for n in (chip_note, region_note, open_note) if n]
+    notes += [n for n in (chip_note, fixed_hw[1] if fixed_hw else None, region_note, open_note) if n]
     notes.append(ef.dataset_note(row))
     out["notes"] = [n for n in notes if n]
     return out

@@ -47,3 +47,14 @@ FINAL_RUN: dict[str, dict[str, Any]] = {
                 "the chip-hours); the implied utilization reads 92%, still high for a compute figure read off a "
                 "chart.")}},
 }
+
+
+# Epoch AI's model name -> (the hardware priced instead of the record's, the evidence for the note)
+HARDWARE: dict[str, tuple[str, str]] = {
+    "Megatron-BERT": ("NVIDIA V100", (
+        "Epoch AI's record names the NVIDIA Tesla V100S PCIe 32 GB, a part released after the paper (2019-09-17), "
+        "so Epoch's method buys it 90 days after its release and starts the run 160 days after the model was "
+        "published. The paper trained on V100 SXM3 32 GB GPUs in DGX-2H servers (arXiv 1909.08053, section 5: "
+        "'All of our experiments use up to 32 DGX-2H servers (a total of 512 Tesla V100 SXM3 32GB GPUs)'); "
+        "the entry prices Epoch's generic NVIDIA V100 (the SXM part) instead, with Epoch's own V100 price row.")),
+}
