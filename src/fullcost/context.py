@@ -12,6 +12,7 @@ import numpy as np
 from fullcost import catalog
 from fullcost.catalog import inline
 from fullcost.errors import InputError, dotted
+from fullcost.plausible import Implausible, check_value
 from fullcost.quantity import DIMENSIONS, Arr, Dist, QuantityError, Sampler, convert, parse, point, stream
 from fullcost.scenario import Doc
 
@@ -48,6 +49,10 @@ class SharedInputs:
             raise self.error(("inputs", ref), str(e)) from None
         if shared.ref is not None:
             raise self.error(("inputs", ref), "an input cannot refer to another input: give its value here")
+        try:
+            check_value(path, shared)  # the bounds of the field that uses it (fullcost.plausible)
+        except Implausible as e:
+            raise self.error(path, str(e)) from None
         factor = convert(first, dim)
         if factor is None:
             raise self.error(path, f"{{ref: {ref}}} is {DIMENSIONS[first][2]} where another field uses it, but "

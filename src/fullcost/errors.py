@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -43,3 +44,20 @@ def dotted(path: tuple[str | int, ...]) -> str:
         else:
             out += ("." if out else "") + str(p)
     return out
+
+
+def nonfinite(obj: object, path: str = "") -> str | None:
+    """The path of the first non-finite float (inf, nan) in JSON-like data, or None: JSON has no such numbers."""
+    if isinstance(obj, float):
+        return None if math.isfinite(obj) else (path or "the top level")
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            found = nonfinite(v, f"{path}.{k}" if path else str(k))
+            if found:
+                return found
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            found = nonfinite(v, f"{path}[{i}]")
+            if found:
+                return found
+    return None

@@ -7,8 +7,9 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
+from fullcost.plausible import in_window
 from fullcost.quantity import DIMENSIONS, Dist, QuantityError, parse
 
 _NUM = {"type": "number"}
@@ -86,12 +87,14 @@ Years = Annotated[Dist, BeforeValidator(_validate("years")), _schema("years")]
 def _to_date(v: Any) -> Any:
     if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}", v.strip()):
         return dt.date.fromisoformat(v.strip() + "-01")
-    if isinstance(v, int) and 1900 < v < 2200:
+    if isinstance(v, int) and not isinstance(v, bool):
+        if not 1000 <= v <= 9999:  # pydantic would read any other integer as seconds since 1970
+            raise ValueError(f"expected a date (YYYY-MM-DD, YYYY-MM or a year), got {v}")
         return dt.date(v, 7, 1)
     return v
 
 
-Date = Annotated[dt.date, BeforeValidator(_to_date)]
+Date = Annotated[dt.date, BeforeValidator(_to_date), AfterValidator(in_window)]
 
 _SOURCED_OR_DIST = {"anyOf": [*DIST_SCHEMAS, SOURCED_SCHEMA]}
 _INLINE_CHIP = {

@@ -59,6 +59,17 @@ DIMENSIONS: dict[str, tuple[dict[str, float], bool, str]] = {
     "kwh": ({"wh": 1e-3, "kwh": 1.0, "mwh": 1e3, "gwh": 1e6}, True, "an energy (Wh, kWh, MWh, GWh)"),
 }
 
+# The largest magnitude each dimension accepts, in its canonical unit: beyond any real input, and small enough
+# that every product and sum the model forms (and the squares of its spread) stay finite floats.
+LIMITS: dict[str, float] = {
+    "number": 1e15, "signed": 1e15, "count": 1e18, "fraction": 1.0, "multiplier": 1e6, "flop": 1e35,
+    "usd": 1e15, "usd_per_hour": 1e6, "usd_per_kwh": 1e3, "hours": 1e13, "days": 1e6, "years": 1e3,
+    "watts": 1e10, "kwh": 1e13,
+}
+TINY = 1e-12  # the smallest magnitude other than zero: a divisor below it would overflow what it divides
+MAX_SPREAD = 1e6  # a 90% interval spans at most six orders of magnitude (hi / lo)
+MAX_TEXT = 200  # characters in one written quantity ("20K to 50K GPU-hours")
+
 _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12, "%": 1e-2}
 _NUMBER = re.compile(
     r"^\s*(?P<neg>-)?\s*(?P<cur>\$)?\s*(?P<sign>[+-])?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)"
@@ -114,13 +125,15 @@ class Dist:
             return np.broadcast_to(np.float64(p[0]), (n,))
         if k == "lognormal":
             return np.exp(rng.standard_normal(n) * p[1] + p[0])
-        if k == "logitnormal":
-            z = rng.standard_normal(n) * p[1] + p[0]
+        if k == "logitnormal":  # kept 1e-13 away from 0 and 1, so that 1 - share never divides by zero
+            z = np.clip(rng.standard_normal(n) * p[1] + p[0], -30.0, 30.0)
             return 1.0 / (1.0 + np.exp(-z))
         if k == "normal":
             x = rng.standard_normal(n) * p[1] + p[0]
             if self.extra.get("floor") is not None:
                 np.maximum(x, self.extra["floor"], out=x)
+            if self.extra.get("ceiling") is not None:
+                np.minimum(x, self.extra["ceiling"], out=x)
             return x
         if k == "uniform":
             return rng.uniform(p[0], p[1], n)
@@ -211,6 +224,9 @@ def _unit_factor(unit: str, dim: str, cur: bool) -> float:
 
 def _number(text: str, dim: str) -> tuple[float, bool]:
     """Parse one number with suffix and unit; returns (value in canonical unit, had_explicit_unit)."""
+    if len(text) > MAX_TEXT:
+        raise QuantityError(f"a quantity of {len(text):,} characters (at most {MAX_TEXT}): expected e.g. 2048, "
+                            "14.8T, $2, 54 days, 20K to 50K")
     m = _NUMBER.match(text)
     if not m:
         raise QuantityError(f"cannot read '{text}' as a number (e.g. 2048, 14.8T, $2, 54 days, 20K to 50K)")
@@ -229,11 +245,18 @@ def _number(text: str, dim: str) -> tuple[float, bool]:
 def _scalar(x: Any, dim: str) -> float:
     if isinstance(x, bool):
         raise QuantityError(f"expected {DIMENSIONS[dim][2]}, got {x!r}")
+    if isinstance(x, int) and abs(x) > LIMITS[dim]:
+        raise QuantityError(f"{_big(x)} is beyond the range of {DIMENSIONS[dim][2]} (at most {_fmt(LIMITS[dim])})")
     if isinstance(x, (int, float)):
         return float(x)
     if isinstance(x, str):
         return _number(x, dim)[0]
     raise QuantityError(f"expected {DIMENSIONS[dim][2]}, got {type(x).__name__}")
+
+
+def _big(x: int) -> str:
+    digits = len(str(abs(x))) if x.bit_length() < 14_000 else int(x.bit_length() * 0.30103) + 1
+    return f"a number of {digits} digits" if digits > 20 else _fmt(float(x))
 
 
 def _check_point(v: float, dim: str) -> None:
@@ -244,10 +267,25 @@ def _check_point(v: float, dim: str) -> None:
         raise QuantityError(f"must not be negative (expected {label}), got {_fmt(v)}")
     if dim == "fraction" and v > 1:
         raise QuantityError(f"a share cannot exceed 100%, got {v * 100:g}%")
+    check_size(v, dim)
+
+
+def check_size(v: float, dim: str) -> None:
+    """A finite value within the stated range of its dimension: at most ``LIMITS[dim]``, zero or above ``TINY``."""
+    if not math.isfinite(v):
+        raise QuantityError(f"expected a finite number, got {v}")
+    if dim == "fraction" and v > 1:
+        raise QuantityError(f"a share cannot exceed 100%, got {v * 100:g}%")
+    if abs(v) > LIMITS[dim]:
+        raise QuantityError(f"{_fmt(v)} is beyond the range of {DIMENSIONS[dim][2]} (at most {_fmt(LIMITS[dim])})")
+    if 0 < abs(v) < TINY:
+        raise QuantityError(f"{_fmt(v)} is too close to zero (at least {_fmt(TINY)}, or 0)")
 
 
 def _interval(lo: float, hi: float, dim: str, text: str) -> Dist:
     _, positive, label = DIMENSIONS[dim]
+    check_size(lo, dim)
+    check_size(hi, dim)
     if lo > hi:
         raise QuantityError(f"'{text}': the lower bound {_fmt(lo)} is above the upper bound {_fmt(hi)}")
     if lo == hi:
@@ -257,8 +295,10 @@ def _interval(lo: float, hi: float, dim: str, text: str) -> Dist:
         if dim == "fraction":
             _check_point(hi, dim)
             if hi < 1:
+                _check_spread(lo, hi, text)
                 a, b = math.log(lo / (1 - lo)), math.log(hi / (1 - hi))
                 return Dist("logitnormal", ((a + b) / 2, (b - a) / (2 * Z90)), text)
+        _check_spread(lo, hi, text)
         a, b = math.log(lo), math.log(hi)
         return Dist("lognormal", ((a + b) / 2, (b - a) / (2 * Z90)), text)
     if positive:
@@ -266,6 +306,12 @@ def _interval(lo: float, hi: float, dim: str, text: str) -> Dist:
             f"'{text}' reaches zero or below, but this input ({label}) must be positive: give positive "
             "bounds (a 90% interval is lognormal), or write {uniform: [lo, hi]} if zero is truly possible")
     return Dist("normal", ((lo + hi) / 2, (hi - lo) / (2 * Z90)), text)
+
+
+def _check_spread(lo: float, hi: float, text: str) -> None:
+    if hi / lo > MAX_SPREAD:
+        raise QuantityError(f"'{text}' spans {math.log10(hi / lo):.0f} orders of magnitude: a 90% interval may "
+                            f"span at most {math.log10(MAX_SPREAD):.0f}")
 
 
 def _explicit(spec: Mapping[str, Any], dim: str) -> Dist:
@@ -283,6 +329,8 @@ def _explicit(spec: Mapping[str, Any], dim: str) -> Dist:
         ws = [_scalar(w, "number") for w in args.values()]
         for v in vals:
             _check_point(v, dim)
+        for w in ws:
+            check_size(w, "number")
         if any(w <= 0 for w in ws):
             raise QuantityError("choice weights must be positive")
         tot = sum(ws)
@@ -295,19 +343,28 @@ def _explicit(spec: Mapping[str, Any], dim: str) -> Dist:
     xs = [_scalar(a, dim) for a in args]
     if kind == "normal":
         mean, sd = xs
+        check_size(mean, dim)
+        check_size(sd, dim)
         if sd < 0:
             raise QuantityError("normal: the standard deviation must not be negative")
+        if dim == "fraction" and mean + Z90 * sd > 1:
+            raise QuantityError(f"normal [{_fmt(mean)}, {_fmt(sd)}] puts more than 5% of its mass above 100%, but "
+                                "this input is a share: use a 90% interval 'a to b' instead")
         if positive and mean - Z90 * sd < 0:
             raise QuantityError(
                 f"normal [{_fmt(mean)}, {_fmt(sd)}] puts more than 5% of its mass below zero, but this input "
                 f"({label}) must be positive: use a 90% interval 'a to b' (lognormal) instead")
-        return Dist("normal", (mean, sd), text, extra={"floor": 0.0} if positive else {})
+        bounds = {"floor": 0.0} if positive else {}
+        return Dist("normal", (mean, sd), text, extra=bounds | ({"ceiling": 1.0} if dim == "fraction" else {}))
     if kind == "lognormal":
         lo, hi = xs
         if lo <= 0 or hi <= 0:
             raise QuantityError("lognormal needs positive 5th and 95th percentiles")
+        check_size(lo, dim)
+        check_size(hi, dim)
         if lo > hi:
             raise QuantityError(f"lognormal: the 5th percentile {_fmt(lo)} is above the 95th {_fmt(hi)}")
+        _check_spread(lo, hi, text)
         a, b = math.log(lo), math.log(hi)
         return Dist("lognormal", ((a + b) / 2, (b - a) / (2 * Z90)), text)
     for x in xs:
@@ -343,6 +400,9 @@ def parse(spec: Any, dim: str = "number") -> Dist:
         return Dist("point", (math.nan,), f"ref {spec['ref']}", ref=spec["ref"])
     if isinstance(spec, Mapping):
         return _explicit(spec, dim)
+    if isinstance(spec, str) and len(spec) > MAX_TEXT:
+        raise QuantityError(f"a quantity of {len(spec):,} characters (at most {MAX_TEXT}): expected e.g. 2048, "
+                            "14.8T, $2, 54 days, 20K to 50K")
     if isinstance(spec, str) and _TO.search(spec):
         parts = _TO.split(spec.strip())
         if len(parts) != 2:

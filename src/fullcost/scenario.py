@@ -26,6 +26,7 @@ from fullcost.fields import Multiplier as Multiplier
 from fullcost.fields import USDPerHour as USDPerHour
 from fullcost.fields import USDPerKWh as USDPerKWh
 from fullcost.fields import Years as Years
+from fullcost.plausible import Implausible, plausible
 from fullcost.quantity import DIMENSIONS, Dist
 
 QUANTITY_REF = "#/$defs/Quantity"  # one definition of a quantity's forms, shared by every field (json_schema)
@@ -349,6 +350,11 @@ class Scenario(Base):
     facts: dict[str, Fact] = Field(default_factory=dict, description="sourced facts no cost input uses")
     notes: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _plausible(self) -> Scenario:
+        plausible(self)  # dates, counts, divisors and labels no real model has (fullcost.plausible)
+        return self
+
 
 @cache
 def all_keys(root: type[BaseModel]) -> tuple[str, ...]:
@@ -440,6 +446,9 @@ def input_error(e: ValidationError, file: str, positions: yamlio.Positions, root
     errs = sorted(e.errors(), key=lambda x: {"extra_forbidden": 0, "missing": 2}.get(x["type"], 1))
     err = errs[0]
     path = _clean_loc(err["loc"])
+    located = (err.get("ctx") or {}).get("error")
+    if isinstance(located, Implausible):  # raised for the whole model, about one of its fields
+        path = (*path, *located.path)
     if fix_path is not None:
         path = fix_path(path)
     return InputError(_message(err, root), file, yamlio.line_of(positions, path), path)

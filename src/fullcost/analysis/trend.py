@@ -24,6 +24,7 @@ from fullcost.summary import summarize
 
 COMPUTE_CATEGORIES = ("compute", "hardware", "energy", "facility")
 LAST_YEAR = 2100  # projections further out than this say nothing a reader can use
+MAX_OOM = 10.0  # orders of magnitude a year: far beyond any measured rate of progress (~0.1 to 0.5)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,12 @@ class Rates:
     hardware_oom: float | None = None
     algorithmic_oom: float | None = None
     other_oom: float = 0.0
+
+    def __post_init__(self) -> None:
+        for flag, v in (("--hardware-oom", self.hardware_oom), ("--algorithmic-oom", self.algorithmic_oom),
+                        ("--other-oom", self.other_oom)):
+            if v is not None and not 0 <= v <= MAX_OOM:  # also refuses nan and inf
+                raise InputError(f"{flag}: expected a rate from 0 to {MAX_OOM:g} orders of magnitude a year, got {v:g}")
 
 
 def _split(est: Estimate) -> tuple[Arr, Arr]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -32,6 +33,7 @@ from pydantic import (
 from fullcost import catalog, yamlio
 from fullcost.books import accounts as acc
 from fullcost.errors import InputError
+from fullcost.plausible import in_window, plausible_values
 from fullcost.scenario import (
     USD,
     Count,
@@ -80,7 +82,7 @@ def _unwrap(v: Any) -> Any:
 
 
 # A date that may carry its source: ``{value: 2023-07-01, source: ..., published: ...}`` or ``{value: ..., why: ...}``.
-SDate = Annotated[dt.date, BeforeValidator(_date),
+SDate = Annotated[dt.date, BeforeValidator(_date), AfterValidator(in_window),
                   WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "object"}]})]
 
 
@@ -293,6 +295,11 @@ class LabScenario(Base):
     variant: str | None = None
     sources: dict[str, Source] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _plausible(self) -> LabScenario:
+        plausible_values(self)  # labels, GPU and head counts, divisors (fullcost.plausible)
+        return self
 
     @property
     def years(self) -> tuple[int, ...]:

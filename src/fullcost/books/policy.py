@@ -23,7 +23,8 @@ from typing import Literal
 
 import numpy as np
 
-from fullcost.quantity import Arr
+from fullcost.errors import InputError
+from fullcost.quantity import Arr, QuantityError, check_size
 
 Standard = Literal["us-gaap", "ifrs"]
 Method = Literal["straight_line", "sum_of_years_digits"]
@@ -44,6 +45,11 @@ class Policy:
             raise ValueError(f"unknown accounting standard {self.standard!r} (expected us-gaap or ifrs)")
         if self.useful_life_years is not None and not self.useful_life_years > 0:
             raise ValueError("a useful life must be more than zero years")
+        if self.useful_life_years is not None:
+            try:
+                check_size(self.useful_life_years, "years")  # finite, and neither vanishing nor beyond 1,000 years
+            except QuantityError as e:
+                raise InputError(f"useful life: {e}") from None
 
     @property
     def capitalizes_development(self) -> bool:

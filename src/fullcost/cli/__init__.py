@@ -18,4 +18,10 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show "×" or "–" gets "?", not a traceback
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     app()

@@ -86,6 +86,13 @@ def guard() -> Iterator[None]:
 
 
 def emit_json(obj: Any) -> None:
+    """Print JSON; a non-finite number (which JSON cannot hold) is refused with one line, never printed."""
+    from fullcost.errors import nonfinite
+
+    where = nonfinite(obj)
+    if where is not None:
+        print(f"error: the result holds a non-finite number at {where}: an input is out of range", file=sys.stderr)
+        raise typer.Exit(2)
     sys.stdout.write(json.dumps(obj, indent=2, allow_nan=False) + "\n")
 
 

@@ -74,10 +74,16 @@ class Steps:
 
 def _today() -> str:
     """Today's date, or SOURCE_DATE_EPOCH's (reproducible builds) when that is set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
-    return dt.date.today().isoformat()
+    from fullcost.errors import InputError
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.date.today().isoformat()
+    last = int(dt.datetime(2100, 12, 31, tzinfo=dt.UTC).timestamp())
+    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) > last:
+        raise InputError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970 up to {last} (2100), got "
+                         f"{epoch[:40]!r}")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
 
 
 def _check_file_target(path: Path, what: str) -> None:
@@ -97,6 +103,9 @@ def _check_dir_target(path: Path) -> None:
         raise InputError(f"--figures {path}: not a folder")
     if not path.exists() and not (path.parent if str(path.parent) else Path(".")).is_dir():
         raise InputError(f"--figures {path}: the folder {path.parent} does not exist")
+    where = path if path.exists() else (path.parent if str(path.parent) else Path("."))
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise InputError(f"--figures {path}: the folder {where} is read-only")
 
 
 def _made(data: dict[str, Any]) -> set[str]:
@@ -265,11 +274,17 @@ def report(
                     with steps.step(f"drawing {name}"):
                         pictures.append((f"{name}.svg", chart.svg(name, standalone=True).encode("utf-8")))
                         pictures.append((f"{name}.png", chart.png()))
+        if figures is not None:  # before anything is written: a folder that cannot be made stops the run here
+            try:
+                figures.mkdir(exist_ok=True)
+            except OSError as e:
+                from fullcost.errors import InputError
+
+                raise InputError(f"--figures {figures}: cannot create the folder: {e.strerror or e}") from None
         write_atomic(output, page)
         if book is not None and xlsx is not None:
             write_atomic(xlsx, book)
         if figures is not None:
-            figures.mkdir(exist_ok=True)
             for name, data in pictures:
                 write_atomic(figures / name, data)
     print(f"Report: {output.resolve()} ({len(page) / 1024:,.0f} KB)")
