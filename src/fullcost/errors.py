@@ -30,10 +30,18 @@ class InputError(Exception):
                 where += f":{self.line}"
             where += ": "
         fld = f"{self.field_name}: " if self.path else ""
-        return f"{where}{fld}{self.message}"
+        return printable(f"{where}{fld}{self.message}")
 
     def located(self, file: str | None, line: int | None) -> InputError:
         return InputError(self.message, self.file or file, self.line or line, self.path)
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: line breaks, tabs and other control or format characters (a right-to-left override)
+    that a file or an argument carried are shown escaped, as Python writes them."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def dotted(path: tuple[str | int, ...]) -> str:

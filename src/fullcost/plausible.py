@@ -24,6 +24,13 @@ START_AFTER_RELEASE_DAYS = 92  # a run starts before its model's release; dates 
 MAX_RUN_YEARS = 100  # wall-clock years of a final run (final_run.py)
 MAX_OOM = 10.0  # a price-performance trend, orders of magnitude a year (measured: ~0.1 to 0.5)
 _LABELS = {"name", "title", "developer", "role", "hardware", "region", "architecture"}
+# fields that must stay above zero, and why (most of them divide a cost or a ratio)
+_POSITIVE = {"useful_life_years": "a cost per year divides by it", "mfu": "GPU-hours are FLOPs divided by it",
+             "peak_tflops": "the MFU divides by it", "reported_flops": "a trained model took some compute",
+             "tokens": "a trained model saw some tokens", "params_total": "a model has parameters",
+             "params_active": "a model has parameters",
+             **{k: "the MFU divides by it" for k in ("bf16_tflops", "fp8_tflops", "fp16_tflops", "tf32_tflops",
+                                                     "fp32_tflops", "int8_tops")}}
 _GPUS = (MAX_GPUS, "GPUs: more than have ever been made")
 _COUNTS = {"gpus": _GPUS, "count": _GPUS, "a100_equivalents": _GPUS,
            "headcount": (MAX_HEADCOUNT, "people: more than the largest employers have"),
@@ -98,14 +105,16 @@ def check_value(path: tuple[str | int, ...], v: Any) -> None:
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
     if isinstance(v, str) and key in _LABELS and len(v) > MAX_LABEL:
         raise Implausible(path, f"a label of {len(v):,} characters (at most {MAX_LABEL})")
+    if key == "hardware" and isinstance(v, dict):  # a chip written inline: its name is printed like any label
+        check_value((*path, "name"), v.get("name"))
     if not isinstance(v, Dist) or v.ref is not None:
         return
     if key in _COUNTS and _high(v) > _COUNTS[key][0]:
         limit, what = _COUNTS[key]
         raise Implausible(path, f"{_high(v):.3g} {what} (at most {limit:g})")
-    if key in ("useful_life_years", "mfu", "peak_tflops") and not _lowest_is_positive(v):
-        raise Implausible(path, f"must stay above zero ({key} divides a cost), got '{v.text}': give a positive "
-                                "value or a 90% interval 'a to b'")
+    if key in _POSITIVE and not _lowest_is_positive(v):
+        raise Implausible(path, f"must stay above zero ({_POSITIVE[key]}), got '{v.text}': give a positive value "
+                                "or a 90% interval 'a to b'")
     if key == "interconnect_share" and not _highest_below_one(v):
         raise Implausible(path, f"'{v.text}' reaches 100%: the rest of the cluster would cost nothing beside "
                                 "it (give a share below 100%)")

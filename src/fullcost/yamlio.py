@@ -7,6 +7,7 @@ Hostile files get one line too: the text, each value, the nesting and what alias
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -166,22 +167,32 @@ def loads(text: str, file: str = "<string>") -> tuple[Any, Positions]:
     return w.walk(node, ()), w.pos
 
 
-def load(path: str | Path) -> tuple[Any, Positions]:
+def read_text(path: str | Path, what: str = "a YAML file", limit: int | None = None) -> str:
+    """A UTF-8 text file of at most ``limit`` bytes; a folder, a device (``/dev/zero``), a pipe or a larger
+    file is refused with one line before anything is read."""
     p = Path(path)
+    limit = MAX_BYTES if limit is None else limit
     try:
-        if p.is_file() and p.stat().st_size > MAX_BYTES:
-            raise InputError(f"{p.stat().st_size:,} bytes: larger than any scenario or catalog file "
-                             f"(at most {MAX_BYTES:,})", str(path))
-        text = p.read_text(encoding="utf-8")
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"is a directory, expected {what}", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"not a regular file, expected {what}", str(path))
+        if st.st_size > limit:
+            raise InputError(f"{st.st_size:,} bytes: larger than {what} can be (at most {limit:,})", str(path))
+        return p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("file not found", str(path)) from None
     except IsADirectoryError:
-        raise InputError("is a directory, expected a YAML file", str(path)) from None
+        raise InputError(f"is a directory, expected {what}", str(path)) from None
     except UnicodeDecodeError as e:
         raise InputError(f"not UTF-8 text (byte {e.start})", str(path)) from None
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", str(path)) from None
-    return loads(text, str(path))
+
+
+def load(path: str | Path) -> tuple[Any, Positions]:
+    return loads(read_text(path), str(path))
 
 
 def line_of(pos: Positions, path: tuple[str | int, ...]) -> int | None:

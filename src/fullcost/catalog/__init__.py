@@ -19,6 +19,7 @@ import yaml
 
 from fullcost import yamlio
 from fullcost.errors import InputError, dotted
+from fullcost.plausible import Implausible, check_value
 from fullcost.quantity import Dist, QuantityError, parse, point
 
 DATA = Path(__file__).parent / "data"
@@ -198,6 +199,11 @@ def _chip(cid: str, e: dict[str, Any], file: str | None = None, fail: Fail | Non
         return v
 
     peaks = {k: get(k, "number") for k in PEAK_KEYS}
+    for k, v in peaks.items():
+        try:
+            check_value((k,), v)  # a peak of zero would divide the MFU by zero (fullcost.plausible)
+        except Implausible as err:
+            raise fail((k,), str(err)) from None
     peak_why = str(e.get("peak_why") or "") if file is not None else ""  # only the catalog may list a price-only chip
     if all(v is None for v in peaks.values()) and not peak_why:
         raise fail((), f"lacks a peak throughput (one of {', '.join(PEAK_KEYS)})")

@@ -133,16 +133,15 @@ def _statements_file(path: Path, models: list[tuple[str, str | None]]) -> dict[s
     model name. A lab's books for another lab's model are refused."""
     from fullcost.errors import InputError
     from fullcost.safe import cap
+    from fullcost.yamlio import read_text
 
     names = [n for n, _ in models]
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read: {e}", str(path)) from None
+        data = json.loads(read_text(path, "a statements JSON file"))
     except json.JSONDecodeError as e:
         raise InputError(f"invalid JSON: {e.msg}", str(path), e.lineno) from None
+    except RecursionError:  # the json module's own limit on nesting
+        raise InputError("invalid JSON: nested too deeply", str(path)) from None
     for wrapper in ("statements", "models"):
         if isinstance(data, dict) and isinstance(data.get(wrapper), dict):
             data = data[wrapper]
