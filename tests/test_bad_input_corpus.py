@@ -123,14 +123,19 @@ def run_case(case: dict[str, Any]) -> Outcome:
         return o
 
 
+class Outcomes(dict[str, Outcome]):
+    def __repr__(self) -> str:  # a failing case shows its own outcome, not all of them
+        return f"<{len(self)} outcomes>"
+
+
 @pytest.fixture(scope="module")
-def outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
+def outcomes(request: pytest.FixtureRequest) -> Outcomes:
     """Every selected case, run once, concurrently."""
     wanted = {item.callspec.params["case"]["name"] for item in request.session.items
               if item.module is request.module and hasattr(item, "callspec") and "case" in item.callspec.params}
     todo = [c for c in CASES if c["name"] in wanted]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return dict(zip([c["name"] for c in todo], pool.map(run_case, todo), strict=True))
+        return Outcomes(zip([c["name"] for c in todo], pool.map(run_case, todo), strict=True))
 
 
 def _nonfinite_json(text: str) -> str | None:
@@ -164,7 +169,7 @@ def _nonfinite_stdout(out: str) -> str | None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_case(case: dict[str, Any], outcomes: dict[str, Outcome]) -> None:
+def test_case(case: dict[str, Any], outcomes: Outcomes) -> None:
     o = outcomes[case["name"]]
     where = f"{case['_file']}: {case['name']}: fullcost {' '.join(map(str, case['args']))}"
     assert not o.setup_failed, f"{where}: a setup command failed: {o.setup_failed}"

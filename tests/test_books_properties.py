@@ -16,6 +16,7 @@ from fullcost.books.lab import from_data
 from fullcost.books.policy import Policy, consumed
 from fullcost.books.post import post
 from fullcost.books.statements import income_statement, statements
+from fullcost.quantity import TINY
 
 CHIPS = ("h100-sxm", "a100-80gb", "h800")  # all with catalog purchase and rental prices
 
@@ -25,8 +26,9 @@ def close(a: np.ndarray, b: np.ndarray, scale: np.ndarray | float = 1.0) -> bool
 
 
 def qty(draw_: Any, lo: float, hi: float) -> Any:
-    """A point value or a 90% interval, as a scenario would write it."""
-    a = draw_(st.floats(lo, hi))
+    """A point value or a 90% interval, as a scenario would write it (zero, or within the stated range of a
+    quantity: at least ``TINY``)."""
+    a = draw_(st.floats(max(lo, TINY), hi) | st.just(0.0)) if lo <= 0 else draw_(st.floats(lo, hi))
     if a <= 0 or draw_(st.booleans()):
         return a
     b = draw_(st.floats(a, min(a * 20, hi * 2)))

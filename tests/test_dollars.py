@@ -128,7 +128,8 @@ def test_a_scenario_default_outside_the_series_points_at_its_line(cli, write):
 
 
 def test_release_dates_outside_the_series(cli, write):
-    early = TOY.replace("released: '2024-06-01'", "released: '1999-01-01'")
+    early = TOY.replace("released: '2024-06-01'", "released: '1999-01-01'").replace("start: '2024-03-01'",
+                                                                                   "start: '1998-06-01'")
     r = cli("estimate", str(write(early, "s.yaml")), "--dollars", "2024")
     assert r.code == 2 and re.search(r"s\.yaml:\d+: released: 1999-01 is before", r.err), r.err
     late = TOY.replace("released: '2024-06-01'", "released: '2026-01-01'")

@@ -67,7 +67,7 @@ def _apply(data: Any, m: Mutation) -> None:
     path, kind, value = m
     try:
         parent, key = _parent(data, path), path[-1]
-        parent[key]  # noqa: B018 (does it exist?)
+        parent[key]  # does it exist?
     except (KeyError, IndexError, TypeError):
         return
     if kind == "delete":

@@ -20,8 +20,9 @@ MAX_GPUS = 1e8  # GPUs in one run or fleet: more than have ever been made (a few
 MAX_HEADCOUNT = 1e7  # people in one role: more than the largest employers have in all
 MAX_TOKENS = MAX_PARAMS = 1e16  # hundreds of times the largest models and datasets
 MAX_LABEL = 200  # characters in a name or label (they are printed in tables)
-START_AFTER_RELEASE_DAYS = 92  # a run starts before its model's release; dates given as a month or year blur this
-MAX_RUN_YEARS = 100  # wall-clock years of a final run (final_run.py)
+START_AFTER_RELEASE_DAYS = 366  # a run starts before its model's release: refused beyond a year after it,
+START_WARN_DAYS = 92  # and said in a warning beyond three months (dates given as a month or a year blur it)
+MAX_RUN_YEARS = 1000  # wall-clock years of a final run: beyond it, dates before the release overflow (final_run.py)
 MAX_OOM = 10.0  # a price-performance trend, orders of magnitude a year (measured: ~0.1 to 0.5)
 _LABELS = {"name", "title", "developer", "role", "hardware", "region", "architecture"}
 # fields that must stay above zero, and why (most of them divide a cost or a ratio)
@@ -121,10 +122,20 @@ def check_value(path: tuple[str | int, ...], v: Any) -> None:
 
 
 def plausible(sc: Any) -> None:
-    """``plausible_values``, and a final run that starts before its model's release."""
+    """``plausible_values``, and a final run that starts before its model's release (give or take a year)."""
     plausible_values(sc)
     released, start = sc.released, sc.final_run.start
     if released is not None and start is not None and (start - released).days > START_AFTER_RELEASE_DAYS:
         raise Implausible(("final_run", "start"), f"{start.isoformat()} is {(start - released).days / 365.25:.1f} "
                                                   f"years after the model's release ({released.isoformat()}): a "
                                                   "final run starts before its model is released")
+
+
+def start_warning(sc: Any) -> str | None:
+    """A warning for a final run that starts after its model's release, by less than ``plausible`` refuses:
+    dates given as a month or a year, or a model dated by its first paper, can do that."""
+    released, start = sc.released, sc.final_run.start
+    if released is None or start is None or (start - released).days <= START_WARN_DAYS:
+        return None
+    return (f"final_run.start ({start.isoformat()}) is {(start - released).days} days after the model's release "
+            f"({released.isoformat()}): a final run starts before its model is released; check both dates")

@@ -11,7 +11,7 @@ from fullcost import compute
 from fullcost.catalog import Chip
 from fullcost.context import Context, days, years_between
 from fullcost.costing import hardware as hw
-from fullcost.plausible import MAX_RUN_YEARS
+from fullcost.plausible import MAX_RUN_YEARS, start_warning
 from fullcost.quantity import Arr, Dist
 
 
@@ -238,6 +238,8 @@ def final_run(ctx: Context) -> FinalRun:
     if not float(np.mean(wall)) <= MAX_RUN_YEARS * 365.25:  # also refuses a non-finite duration
         raise ctx.error(("final_run",), f"the final run would last {float(np.mean(wall)) / 365.25:.3g} years of "
                                         f"wall-clock time (at most {MAX_RUN_YEARS}): check its GPU-hours and GPUs")
+    if (late := start_warning(sc)) is not None:
+        ctx.warnings.append(late)
     own = _ownership(ctx, chip, float(np.mean(wall)))
     energy_kwh = gpu_hours * own.energy_kwh_per_gpu_hour
     energy_usd = energy_kwh * own.usd_per_kwh
