@@ -31,6 +31,9 @@ def parse_samples(value: Any) -> int:
         digits, suffix = m.groups()
         base = float(digits.replace(",", "")) if "," in digits else float(digits)
         n_f = base * {"": 1, "k": 1e3, "m": 1e6}[suffix.lower()]
+        if not n_f <= MAX_SAMPLES:  # 401 digits read as infinity, which no integer holds
+            raise typer.BadParameter(f"'{value[:40]}' is not between 1 and {MAX_SAMPLES:,} (2 million samples take "
+                                     "~1.5 GB)")
         if n_f != int(n_f):
             raise typer.BadParameter(f"'{value}' is not a whole number of samples")
         n = int(n_f)
