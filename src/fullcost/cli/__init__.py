@@ -10,6 +10,7 @@ from fullcost.cli import (  # noqa: F401  (each module registers its commands)
     estimate,
     frontier,
     report,
+    serve,
     statements,
 )
 from fullcost.cli.app import app

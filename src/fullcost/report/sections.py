@@ -219,12 +219,17 @@ def _statement_cell(v: Any) -> str:
 
 
 def statements_section(m: ModelReport) -> str:
-    if m.statements is None:
+    return statements_html(m.statements, m.statements_note)
+
+
+def statements_html(statements: dict[str, Any] | None, note: str = "") -> str:
+    """A statements JSON as tables (the report's lab section and the web app's lab page)."""
+    if statements is None:
         return missing(f"the income statement, balance sheet, cash flow and adjusted-EBITDA reconciliation: "
-                       f"{e(m.statements_note)}.")
-    tables = statement_tables(m.statements)
+                       f"{e(note)}.")
+    tables = statement_tables(statements)
     out = []
-    cap = statement_caption(m.statements)
+    cap = statement_caption(statements)
     if cap:
         out.append(f"<p>The lab's books: {e(cap)}. Means, with 90% intervals beneath.</p>")
     have = {t.key for t in tables}

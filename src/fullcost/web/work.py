@@ -1,0 +1,207 @@
+"""The work behind a request: loading and running scenarios through ``fullcost.api`` in worker threads (a few at a
+time, each request within a time limit), and a small cache of finished results keyed by the URL's state (a
+reload or a shared link is answered at once). No arithmetic here: figures are the API's."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+import anyio.to_thread
+
+from fullcost.errors import InputError
+from fullcost.web import names
+from fullcost.web.state import State
+
+if TYPE_CHECKING:
+    from fullcost.report.assumptions import Assumption
+    from fullcost.report.model import ModelReport
+    from fullcost.scenario import Doc
+
+T = TypeVar("T")
+TIME_LIMIT_S = float(os.environ.get("FULLCOST_SERVE_TIME_LIMIT", "30"))  # per request, waiting included
+THREADS = int(os.environ.get("FULLCOST_SERVE_THREADS", "0")) or min(4, os.cpu_count() or 1)
+BASE_SAMPLES = 10_000  # the run that sets the controls' ranges and the tornado's order (no overrides, seed 0)
+CATALOG_SAMPLES = 1_000  # the catalog page's figures for every model
+CACHE_ENTRIES = 24
+
+
+class Busy(Exception):
+    """The server could not answer within the time limit (HTTP 503)."""
+
+
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary())
+
+
+async def call(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` in a worker thread, at most ``THREADS`` at once; over ``TIME_LIMIT_S``: ``Busy``."""
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(THREADS)
+    try:
+        with anyio.fail_after(TIME_LIMIT_S):
+            return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=limiter,
+                                                  abandon_on_cancel=True)
+    except TimeoutError:
+        raise Busy(f"the server is busy: this request took longer than {TIME_LIMIT_S:g} s (try fewer samples, "
+                   "or again in a moment)") from None
+
+
+class _Cache:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._d: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                hit: T = self._d[key]
+                return hit
+        value = make()
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+CACHE = _Cache(CACHE_ENTRIES)
+
+
+def dumps(obj: Any) -> str:
+    """JSON exactly as the CLI prints it (``fullcost ... --format json``)."""
+    return json.dumps(obj, indent=2, allow_nan=False) + "\n"
+
+
+# --- what a page shows ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Source:
+    """A scenario a URL names: a catalog model (``kind="model"``) or an upload (``kind="upload"``, by its id)."""
+
+    kind: str
+    name: str
+
+    def load(self, sets: tuple[str, ...]) -> Doc:
+        from fullcost import api, resolve
+        from fullcost.overrides import parse_all
+
+        overrides = parse_all(sets)
+        if self.kind == "upload":
+            data, pos = names.read_upload(self.name)
+            return resolve.from_data(data, names.UPLOAD_FILE, overrides, pos)
+        return api.load(names.model_ref(self.name), overrides)
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """One model run: the estimate's JSON (``text`` as the CLI prints it) and the report's data for the page."""
+
+    source: Source
+    state: State
+    out: dict[str, Any]
+    text: str
+    report: ModelReport
+
+
+def model_view(src: Source, st: State) -> ModelView:
+    def make() -> ModelView:
+        from fullcost import api
+        from fullcost.report.model import model_report
+
+        doc = src.load(st.sets)
+        est = api.run(doc, st.samples, st.seed, st.dollars)
+        out = api.to_json(est)
+        api.check_overrides(doc)
+        return ModelView(src, st, out, dumps(out), model_report(est, out))
+
+    return CACHE.get(("model", src, st.key()), make)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The scenario without overrides: each input's 90% range (the controls' ranges) and the tornado's order."""
+
+    inputs: dict[str, Assumption]
+    top: tuple[str, ...]
+
+
+def baseline(src: Source) -> Baseline:
+    """Inputs are written in nominal terms, so the ranges are the same whatever dollars a page states."""
+
+    def make() -> Baseline:
+        v = model_view(src, State((), BASE_SAMPLES, 0, None))
+        top = tuple(str(r["input"]) for r in v.out.get("sensitivity") or [])
+        return Baseline({a.name: a for a in v.report.assumptions}, top)
+
+    return CACHE.get(("baseline", src), make)
+
+
+def compare_json(models: list[str], st: State) -> str:
+    def make() -> str:
+        from fullcost import api
+        from fullcost.overrides import parse_all
+
+        for m in models:  # every name through the catalog first
+            names.model_ref(m)
+        return dumps(api.compare(models, parse_all(st.sets, models), st.samples, st.seed, st.dollars).data)
+
+    return CACHE.get(("compare", tuple(models), st.key()), make)
+
+
+def statements_json(lab: str, st: State, year: int | None = None) -> str:
+    def make() -> str:
+        from fullcost import api
+        from fullcost.overrides import parse_all
+
+        out = api.statements(names.lab_ref(lab), year, set=parse_all(st.sets), samples=st.samples, seed=st.seed)
+        return dumps(out.data)
+
+    return CACHE.get(("statements", lab, year, st.key()), make)
+
+
+def models_json() -> str:
+    def make() -> str:
+        from fullcost import api
+
+        return dumps(api.models().data["models"])
+
+    return CACHE.get(("models",), make)
+
+
+_catalog_lock = threading.Lock()
+_catalog: list[dict[str, Any]] = []
+
+
+def catalog_rows() -> list[dict[str, Any]]:
+    """Every catalog model with its estimate at ``CATALOG_SAMPLES`` samples, seed 0 (computed once a process)."""
+    with _catalog_lock:
+        if not _catalog:
+            from fullcost import api
+
+            rows = []
+            for r in api.models().data["models"]:
+                try:
+                    est: dict[str, Any] | None = api.estimate(names.model_ref(r["name"]), samples=CATALOG_SAMPLES).data
+                except InputError:
+                    est = None
+                rows.append({**r, "estimate": est})
+            _catalog.extend(rows)
+        return list(_catalog)
