@@ -15,8 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fullcost import __version__
 from fullcost.errors import InputError
 from fullcost.web.layout import error_page
-from fullcost.web.names import NotFound
-from fullcost.web.work import Busy
+from fullcost.web.names import NotFoundError
+from fullcost.web.work import BusyError
 
 log = logging.getLogger("fullcost.web")
 MAX_QUERY_BYTES = 16 * 1024
@@ -25,7 +25,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'")
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
            "Referrer-Policy": "no-referrer", "Cross-Origin-Opener-Policy": "same-origin",
-           "Cross-Origin-Resource-Policy": "same-origin", "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
+           "Cross-Origin-Resource-Policy": "same-origin",
+           "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
 STATIC = {  # name -> (package, folder, media type): the only files the app serves
     "report.css": ("fullcost.report", "assets", "text/css; charset=utf-8"),
     "serve.css": ("fullcost.web", "static", "text/css; charset=utf-8"),
@@ -55,10 +56,10 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, exc: InputError) -> Response:
-        return _error(request, 404 if isinstance(exc, NotFound) else 400, str(exc))
+        return _error(request, 404 if isinstance(exc, NotFoundError) else 400, str(exc))
 
-    @app.exception_handler(Busy)
-    async def busy(request: Request, exc: Busy) -> Response:
+    @app.exception_handler(BusyError)
+    async def busy(request: Request, exc: BusyError) -> Response:
         return _error(request, 503, str(exc))
 
     @app.exception_handler(RequestValidationError)

@@ -42,7 +42,8 @@ def _first(params: Mapping[str, Sequence[str]], name: str) -> str:
     return vals[0].strip()[:100] if vals else ""
 
 
-def select(rows: list[dict[str, Any]], params: Mapping[str, Sequence[str]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def select(rows: list[dict[str, Any]], params: Mapping[str, Sequence[str]]
+           ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The rows the query asks for: ``org`` (text in the organisation), ``from`` (year), ``frontier`` (top n),
     ``sort`` (a column) and ``desc``."""
     q = {k: _first(params, k) for k in ("org", "from", "frontier", "sort", "desc")}

@@ -33,6 +33,6 @@ def page(title: str, body: str, kicker: str = "fullcost") -> str:
 
 def error_page(status: int, message: str) -> str:
     what = {400: "That request cannot be answered", 404: "Not found", 413: "Too large",
-            503: "Busy"}.get(status, "Error")
+            503: "BusyError"}.get(status, "Error")
     return page(what, f'<p class="error" role="alert">{e(message)}</p><p><a href="/">Back to the models</a></p>',
                 f"error {status}")

@@ -24,7 +24,7 @@ _ID = re.compile(r"[0-9a-f]{64}")
 ENV_DIR = "FULLCOST_SERVE_UPLOADS"  # set by `fullcost serve` so that every worker shares one folder
 
 
-class NotFound(InputError):
+class NotFoundError(InputError):
     """A name no catalog entry answers to (HTTP 404)."""
 
 
@@ -32,7 +32,7 @@ def _check(name: str, what: str) -> str:
     if not name.strip():
         raise InputError(f"give a {what} name")
     if len(name) > MAX_NAME_CHARS or any(ord(c) < 32 or c == "\x7f" for c in name):
-        raise NotFound(f"no catalog {what} named '{name[:60]}'" + (" (names are at most 200 characters)"
+        raise NotFoundError(f"no catalog {what} named '{name[:60]}'" + (" (names are at most 200 characters)"
                                                                     if len(name) > MAX_NAME_CHARS else ""))
     return name
 
@@ -52,7 +52,7 @@ def _not_a_file(name: str, *parts: str) -> None:
 
 def model_ref(name: str) -> str:
     """A catalog model name (``NAME`` or ``NAME@VARIANT``) checked against the catalog, returned as given (what
-    ``fullcost.api`` and the CLI are given); a name the catalog does not hold: ``NotFound``."""
+    ``fullcost.api`` and the CLI are given); a name the catalog does not hold: ``NotFoundError``."""
     from fullcost import catalog
 
     _check(name, "model")
@@ -64,7 +64,7 @@ def model_ref(name: str) -> str:
     if at and not variant.strip():
         raise InputError(f"'{name}': no variant after '@' (give NAME@VARIANT, or NAME alone for the base scenario)")
     if catalog.model_path(base) is None:
-        raise NotFound(f"no catalog model named '{base}'{catalog.unknown_model_hint(base)}")
+        raise NotFoundError(f"no catalog model named '{base}'{catalog.unknown_model_hint(base)}")
     _not_a_file(name, base)
     return name
 
@@ -76,7 +76,7 @@ def lab_ref(name: str) -> str:
     _check(name, "lab")
     base, _, _ = name.partition("@")
     if base not in lab_names():
-        raise NotFound(f"no catalog lab named '{base}' (labs: {', '.join(lab_names())})")
+        raise NotFoundError(f"no catalog lab named '{base}' (labs: {', '.join(lab_names())})")
     _not_a_file(name, base)
     return name
 
@@ -155,9 +155,9 @@ def _evict(d: Path) -> None:
 def read_upload(uid: str) -> tuple[dict[str, Any], Any]:
     """An upload by its id (64 hex digits and nothing else), parsed again."""
     if not _ID.fullmatch(uid):
-        raise NotFound("no such upload (an upload's id is 64 hexadecimal digits)")
+        raise NotFoundError("no such upload (an upload's id is 64 hexadecimal digits)")
     try:
         raw = (upload_dir() / f"{uid}.yaml").read_bytes()
     except OSError:
-        raise NotFound("no such upload: it has expired or was never made (upload the file again)") from None
+        raise NotFoundError("no such upload: it has expired or was never made (upload the file again)") from None
     return parse_upload(raw)

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from fullcost.errors import InputError
 from fullcost.web import state, work
-from fullcost.web.names import NotFound
+from fullcost.web.names import NotFoundError
 from fullcost.web.state import API_SAMPLES, PAGE_SAMPLES
 from fullcost.web.work import Source
 
@@ -122,7 +122,7 @@ def _control(src: Source, path: str, index: int) -> dict[str, str]:
     base = work.baseline(src)
     a = base.inputs.get(path)
     if a is None:
-        raise NotFound(f"no input named '{path[:100]}' in this scenario (see its assumptions table)")
+        raise NotFoundError(f"no input named '{path[:100]}' in this scenario (see its assumptions table)")
     return {"html": control(a, path, a.label, None, index)}
 
 

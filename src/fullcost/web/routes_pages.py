@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 MAX_BODY = MAX_UPLOAD_BYTES + 8 * 1024  # the file and a multipart envelope
 
 
-class TooLarge(InputError):
+class TooLargeError(InputError):
     pass
 
 
@@ -27,12 +27,12 @@ async def read_body(request: Request) -> bytes:
     """The request's body, refused (413) as soon as it passes the cap: never held whole, never written."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_BODY:
-        raise TooLarge(f"the upload is {int(length):,} bytes; at most {MAX_UPLOAD_BYTES:,} are accepted")
+        raise TooLargeError(f"the upload is {int(length):,} bytes; at most {MAX_UPLOAD_BYTES:,} are accepted")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY:
-            raise TooLarge(f"the upload is over {MAX_UPLOAD_BYTES:,} bytes, the most accepted")
+            raise TooLargeError(f"the upload is over {MAX_UPLOAD_BYTES:,} bytes, the most accepted")
     return bytes(body)
 
 
@@ -138,7 +138,7 @@ async def upload(request: Request) -> Response:
             raw = await f.read()
             await form.close()
         uid = await work.call(save_upload, raw)
-    except TooLarge as e:
+    except TooLargeError as e:
         return _html(upload_page(str(e)), 413)
     except InputError as e:
         return _html(upload_page(" ".join(str(e).split())), 400)
@@ -166,10 +166,10 @@ def _download(what: str, src: Source, st: state.State) -> bytes:
 
 async def _send(what: str, src: Source, request: Request) -> Response:
     from fullcost.web.downloads import filename
-    from fullcost.web.names import NotFound
+    from fullcost.web.names import NotFoundError
 
     if what not in DOWNLOADS:
-        raise NotFound(f"no download '{what[:40]}' (downloads: {', '.join(DOWNLOADS)})")
+        raise NotFoundError(f"no download '{what[:40]}' (downloads: {', '.join(DOWNLOADS)})")
     st = state.read(params(request))
     body = await work.call(_download, what, src, st)
     name = filename(src, {"scenario.yaml": ".yaml", "report.html": "-report.html", "workbook.xlsx": ".xlsx",

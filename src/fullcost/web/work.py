@@ -35,7 +35,7 @@ CATALOG_SAMPLES = 1_000  # the catalog page's figures for every model
 CACHE_ENTRIES = 24
 
 
-class Busy(Exception):
+class BusyError(Exception):
     """The server could not answer within the time limit (HTTP 503)."""
 
 
@@ -44,7 +44,7 @@ _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLi
 
 
 async def call(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in a worker thread, at most ``THREADS`` at once; over ``TIME_LIMIT_S``: ``Busy``."""
+    """``fn(*args)`` in a worker thread, at most ``THREADS`` at once; over ``TIME_LIMIT_S``: ``BusyError``."""
     loop = asyncio.get_running_loop()
     limiter = _limiters.get(loop)
     if limiter is None:
@@ -54,7 +54,7 @@ async def call(fn: Callable[..., T], *args: Any) -> T:
             return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=limiter,
                                                   abandon_on_cancel=True)
     except TimeoutError:
-        raise Busy(f"the server is busy: this request took longer than {TIME_LIMIT_S:g} s (try fewer samples, "
+        raise BusyError(f"the server is busy: this request took longer than {TIME_LIMIT_S:g} s (try fewer samples, "
                    "or again in a moment)") from None
 
 
