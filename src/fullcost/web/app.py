@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fullcost import __version__
 from fullcost.errors import InputError
 from fullcost.web.layout import error_page
-from fullcost.web.names import NotFoundError
+from fullcost.web.names import NotFoundError, TooLargeError
 from fullcost.web.work import BusyError
 
 log = logging.getLogger("fullcost.web")
@@ -56,7 +56,8 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, exc: InputError) -> Response:
-        return _error(request, 404 if isinstance(exc, NotFoundError) else 400, str(exc))
+        status = 404 if isinstance(exc, NotFoundError) else 413 if isinstance(exc, TooLargeError) else 400
+        return _error(request, status, str(exc))
 
     @app.exception_handler(BusyError)
     async def busy(request: Request, exc: BusyError) -> Response:

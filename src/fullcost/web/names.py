@@ -28,6 +28,10 @@ class NotFoundError(InputError):
     """A name no catalog entry answers to (HTTP 404)."""
 
 
+class TooLargeError(InputError):
+    """An upload over the cap (HTTP 413)."""
+
+
 def _check(name: str, what: str) -> str:
     if not name.strip():
         raise InputError(f"give a {what} name")
@@ -104,7 +108,7 @@ def parse_upload(raw: bytes) -> tuple[dict[str, Any], Any]:
     from fullcost import yamlio
 
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise InputError(f"the file is {len(raw):,} bytes; at most {MAX_UPLOAD_BYTES:,} are accepted", UPLOAD_FILE)
+        raise TooLargeError(f"the file is {len(raw):,} bytes; at most {MAX_UPLOAD_BYTES:,} are accepted", UPLOAD_FILE)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -11,16 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fullcost.errors import InputError
 from fullcost.web import state, work
-from fullcost.web.names import MAX_UPLOAD_BYTES
+from fullcost.web.names import MAX_UPLOAD_BYTES, TooLargeError
 from fullcost.web.routes_api import params
 from fullcost.web.work import Source
 
 router = APIRouter(include_in_schema=False)
 MAX_BODY = MAX_UPLOAD_BYTES + 8 * 1024  # the file and a multipart envelope
-
-
-class TooLargeError(InputError):
-    pass
 
 
 async def read_body(request: Request) -> bytes:
