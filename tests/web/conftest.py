@@ -9,7 +9,11 @@ pytest.importorskip("fastapi", reason="the web app's packages are not installed 
 
 @pytest.fixture(scope="session")
 def client():
-    from fastapi.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():  # starlette asks for httpx2 in place of httpx; either works
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
 
     from fullcost.web.app import create_app
 

@@ -64,9 +64,8 @@ class _Tags(HTMLParser):
                 self.bad.append(f"a javascript: URL in {k}")
         if tag in ("script", "link", "img", "iframe", "form"):
             url = a.get("src") or a.get("href") or a.get("action") or ""
-            if url and url != "data:,":  # data:, is the page's empty icon
-                if not url.startswith("/") or url.startswith("//"):
-                    self.bad.append(f"<{tag}> loads {url} from elsewhere")
+            if url and url != "data:," and (not url.startswith("/") or url.startswith("//")):  # data:, the icon
+                self.bad.append(f"<{tag}> loads {url} from elsewhere")
 
 
 def _no_inline_script(html: str) -> None:
