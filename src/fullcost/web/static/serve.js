@@ -119,6 +119,7 @@
         addButtons();
         status.textContent = "recomputed in " + ((Date.now() - started) / 1000).toFixed(2) + " s";
         document.body.setAttribute("data-state", res.body.query);
+        document.body.setAttribute("data-shown", q);  // the state whose figures are on the page
       })
       .catch(function (err) {
         if (err && err.name === "AbortError") { return; }
