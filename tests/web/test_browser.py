@@ -26,7 +26,7 @@ if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
 
 @pytest.fixture(scope="module")
 def server():
-    from tests.web.server import serving
+    from fullcost.web.local import serving
 
     with serving() as (base, _):
         yield base

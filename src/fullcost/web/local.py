@@ -20,7 +20,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(workers: int = 1, env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[tuple[str, int]]:
+def serving(workers: int = 1, env: dict[str, str] | None = None, timeout: float = 60.0
+            ) -> Iterator[tuple[str, int]]:
     """Yields (the server's base URL, its process id)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "fullcost.cli", "serve", "--port", str(port), "--workers",
