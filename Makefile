@@ -18,12 +18,15 @@ $(DEMO_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "fullcost needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[report]'
+	$(BIN)/python -m pip install --quiet -e '.[report,serve]'
 	touch $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)
 	$(BIN)/fullcost estimate deepseek-v3
 	@mkdir -p out && $(BIN)/fullcost report deepseek-v3 --samples 100000 -o out/deepseek-v3-report.html --figures out/figures --xlsx out/deepseek-v3.xlsx
+	@echo
+	@echo "The interactive app: $(BIN)/fullcost serve   then open http://127.0.0.1:8000/m/deepseek-v3"
+	@echo "  (move an assumption and the iceberg follows; --workers N for more users; see README, Serve)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
