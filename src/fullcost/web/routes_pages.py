@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fullcost.errors import InputError
-from fullcost.web import state, work
+from fullcost.web import names, state, work
 from fullcost.web.names import MAX_UPLOAD_BYTES, TooLargeError
 from fullcost.web.routes_api import params
 from fullcost.web.work import Source
@@ -78,8 +78,9 @@ def _compare(models: list[str], st: state.State) -> str:
     from fullcost.overrides import for_model, parse_all
     from fullcost.web.pages import compare_page
 
-    given = parse_all(st.sets, models)
-    work.compare_json(models, st)  # the same checks as the API (every override used by some model)
+    for m in models:
+        names.model_ref(m)
+    given = parse_all(st.sets, models)  # MODEL: prefixes checked; each model's run checks its own overrides
     views = [work.model_view(Source("model", m), state.State(tuple(str(o) for o in for_model(given, m)),
                                                              st.samples, st.seed, st.dollars)) for m in models]
     return compare_page(views, models, st)
