@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 SALARY = "regions.china.staff.researcher_salary_usd"
-SETTLED = ("document.body.dataset.shown === window.location.search.slice(1) "
+SETTLED = ("() => document.body.dataset.shown === window.location.search.slice(1) "
            "&& !document.querySelector('#result.stale')")
 PAGES = (("catalog", "/?frontier=10&sort=development&desc=1"), ("compare", "/compare?m=deepseek-v3&m=llama-3.1-405b"),
          ("lab", "/lab/deepseek"), ("upload", "/upload"), ("docs", "/docs"))

@@ -16,7 +16,7 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 SALARY = "regions.china.staff.researcher_salary_usd"
 # the figures on the page are those of the state in the address bar (the last answer is in, none is pending)
-SETTLED = ("document.body.dataset.shown === window.location.search.slice(1) "
+SETTLED = ("() => document.body.dataset.shown === window.location.search.slice(1) "
            "&& !document.querySelector('#result.stale')")
 
 pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install playwright)")

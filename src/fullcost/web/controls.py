@@ -94,7 +94,7 @@ def panel(inputs: dict[str, Assumption], top: Sequence[str], st: State, labels: 
             '<p class="error" role="alert" hidden></p></section>')
 
 
-def state_fields(st: State, with_sets: bool = False) -> str:
+def state_fields(st: State, with_sets: bool = False, dollars: bool = True) -> str:
     """The sample count, seed and dollars (and, without the script's controls, the overrides) as a GET form."""
     sets = ""
     if with_sets:
@@ -105,8 +105,8 @@ def state_fields(st: State, with_sets: bool = False) -> str:
                 "</label></p>")
     else:
         sets = "".join(f'<input type="hidden" name="set" value="{e(s)}">' for s in st.sets)
+    cur = (f'<label>dollars of <input type="text" name="dollars" size="7" maxlength="7" placeholder="nominal" '
+           f'value="{e(st.dollars or "")}"></label> ') if dollars else ""
     return (f'<form class="state" method="get">{sets}<label>samples <input type="number" name="samples" min="1" '
             f'max="{MAX_SAMPLES}" value="{st.samples}"></label> <label>seed <input type="number" name="seed" min="0" '
-            f'value="{st.seed}"></label> <label>dollars of <input type="text" name="dollars" size="7" maxlength="7" '
-            f'placeholder="nominal" value="{e(st.dollars or "")}"></label> <button type="submit">apply</button>'
-            "</form>")
+            f'value="{st.seed}"></label> {cur}<button type="submit">apply</button></form>')

@@ -109,7 +109,7 @@ def _sets_for(st: State, model: str) -> tuple[str, ...]:
 def lab_page(lab: str, data: dict[str, object], st: State) -> str:
     title = str(data.get("title") or lab)
     warn = "".join(f'<p class="note">Warning: {e(w)}</p>' for w in data.get("warnings") or [])  # type: ignore[attr-defined]
-    form = controls.state_fields(st, with_sets=True)
+    form = controls.state_fields(st, with_sets=True, dollars=False)
     json_link = f"/api/statements/{e(lab)}?{e(st.query())}"
     body = (f'<section class="controls"><h2>Change an assumption</h2><p class="detail">A path of the lab\'s '
             'file or a catalog input, with a value as the file would have it (fleet.utilization=0.7, '
