@@ -91,6 +91,31 @@ def test_frontier_command_json_page_and_figures(cli, tmp_path):
     assert text.code == 0 and "x a year" in text.out
 
 
+def test_report_frontier_section_marks_the_reported_model_and_shows_the_analysis_figures(cli, tmp_path):
+    page = tmp_path / "r.html"
+    r = cli("report", "gpt-4", "deepseek-v3", "-n", "300", "--seed", "2", "--frontier", "-o", str(page))
+    assert r.code == 0, r.err
+    html = page.read_text()
+    data = json.loads(re.search(r'<script type="application/json" id="fullcost-data">(.*?)</script>', html,
+                                re.S).group(1).replace("<\\/", "</"))
+    front = data["frontier"]
+    assert front == cli("frontier", "--seed", "2", "--format", "json").json()  # the section is fullcost frontier
+    assert 'id="frontier"' in html and 'href="#frontier"' in html
+    names = [m["name"] for m in front["models"]]
+    assert "gpt-4" in names and "deepseek-v3" not in names
+    assert re.findall(r'<tr data-model="([^"]+)" class="this">', html) == ["gpt-4"]
+    assert "Not in this selection: deepseek-v3" in html
+    shown = re.findall(r'data-fig="([^"]+)" data-fmt="usd" data-src="frontier">([^<]+)<', html)
+    assert len(shown) >= 3 * len(names)
+    for path, text in shown:
+        v: object = front
+        for part in path.split("."):
+            v = v[int(part)] if isinstance(v, list) else v[part]  # type: ignore[index]
+        assert fmt.usd(float(v)) == text  # type: ignore[arg-type]
+    plain = cli("report", "gpt-4", "-n", "300", "-o", str(tmp_path / "p.html"))
+    assert plain.code == 0 and 'id="frontier"' not in (tmp_path / "p.html").read_text()
+
+
 @pytest.mark.parametrize("args", [["--from", "2199"], ["--top", "1", "--dollars", "1990"],
                                   ["--top", "1", "--from", "2025", "-o", "no/such/folder/f.html"]])
 def test_frontier_bad_input_is_one_line(sh, args):

@@ -219,6 +219,9 @@ def report(
         metavar="USD")] = None,
     below: Annotated[str, typer.Option(
         "--below", help="the trend's threshold: the year the cost falls below it, e.g. 10M", metavar="USD")] = "10M",
+    frontier: Annotated[bool, typer.Option(
+        "--frontier", help="add the frontier section (fullcost frontier: Epoch AI's top-10 models, 1,000 samples "
+                           "each, the same seed and dollars), the reported models marked in it")] = False,
 ) -> None:
     """One self-contained HTML page: the claim and the answer, the iceberg, the bridge, the uncertainty, the
     footnotes, the claim checked, the cost of replicating it, the export-control premium, where costs are
@@ -244,7 +247,7 @@ def report(
                  if statements is not None else {})
         heavy = samples * len(docs) >= HEAVY_SAMPLES or len(docs) >= HEAVY_MODELS
         charts_n = 9 * len(docs) if figures is not None else 0
-        total = 2 * len(docs) + 1 + (1 if xlsx is not None else 0) + charts_n
+        total = 2 * len(docs) + 1 + (1 if xlsx is not None else 0) + charts_n + (1 if frontier else 0)
         generated = _today()
         models = []
         with Steps(total, heavy) as steps:
@@ -257,8 +260,15 @@ def report(
                     api.check_overrides(d)
                     models.append(html.model_report(est, out, books.get(d.scenario.name), beyond=beyond))
                     del est
+            front = None
+            if frontier:
+                with steps.step("the frontier (Epoch AI's top-10 models)"):
+                    from fullcost.analysis.frontier import frontier as run_frontier
+
+                    year: int | str | None = int(dollars) if dollars is not None and dollars.isdigit() else dollars
+                    front = run_frontier(top=10, since=None, dollars=year, samples=1000, seed=seed)
             with steps.step("rendering the page"):
-                page = html.render(models, generated).encode("utf-8")
+                page = html.render(models, generated, front).encode("utf-8")
             book = None
             if xlsx is not None:
                 with steps.step("building the workbook"):

@@ -74,8 +74,9 @@ def frontier_table(out: dict[str, Any]) -> None:
         c.print(esc(line, 2_000))
 
 
-def section(out: dict[str, Any]) -> str:
-    """The frontier section of a report: the findings, the chart on a log scale and the table of models."""
+def section(out: dict[str, Any], marked: set[str] | frozenset[str] = frozenset()) -> str:
+    """The frontier section of a report: the findings, the chart on a log scale and the table of models (those
+    named in ``marked``, the report's own models, stand out)."""
     sel = out["selection"]
     parts = ['<section class="frontier" id="frontier"><h2>The frontier over time</h2>',
              f"<p>{sel['models']} models of Epoch AI's top-{sel['top_n']} frontier selection (models among the "
@@ -102,10 +103,15 @@ def section(out: dict[str, Any]) -> str:
                  fig(p + ".amortized_usd.p50", m["amortized_usd"]["p50"], "usd", "frontier"),
                  fig(p + ".development_usd.p50", m["development_usd"]["p50"], "usd", "frontier"),
                  "—" if ratio is None else f'{ratio["p50"]:.2f}x']
-        body.append(f'<tr data-model="{e(m["name"])}"><td>{e(m["title"])}</td><td>{e(m["released"])}</td>'
+        mark = ' class="this"' if m["name"] in marked else ""
+        body.append(f'<tr data-model="{e(m["name"])}"{mark}><td>{e(m["title"])}</td><td>{e(m["released"])}</td>'
                     + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>")
     parts.append(data_table((("model", False), ("released", False), ("headline", True), ("amortized", True),
                              ("development", True), ("all-in / headline", True)), body, "Medians", "frontier-models"))
+    outside = sorted(marked - {m["name"] for m in out["models"]})
+    if outside:
+        parts.append(f"<p>Not in this selection: {e(', '.join(outside))} (not among the {sel['top_n']} largest "
+                     "training runs when published, or published outside its years).</p>")
     parts.append("</section>")
     return "".join(parts)
 

@@ -193,7 +193,7 @@ def comparison_section(ms: Sequence[ModelReport]) -> str:
     return "".join(out)
 
 
-def data_json(ms: Sequence[ModelReport], generated: str) -> dict[str, Any]:
+def data_json(ms: Sequence[ModelReport], generated: str, frontier: dict[str, Any] | None = None) -> dict[str, Any]:
     """The data behind the page, embedded in it for readers who want the numbers (no samples)."""
     return {
         "fullcost": __version__,
@@ -201,6 +201,7 @@ def data_json(ms: Sequence[ModelReport], generated: str) -> dict[str, Any]:
         "models": [{"estimate": m.out, "assumptions": [a.as_json() for a in m.assumptions],
                     "statements": m.statements, "missing": m.missing,
                     **(m.beyond.as_json() if m.beyond is not None else {})} for m in ms],
+        **({"frontier": frontier} if frontier is not None else {}),
     }
 
 
@@ -217,8 +218,9 @@ def reproduce(ms: Sequence[ModelReport]) -> str:
     return " ".join(shlex.quote(p) for p in [*parts, "--format", "json"])
 
 
-def render(ms: Sequence[ModelReport], generated: str) -> str:
-    """The whole page. ``generated`` is the date printed in it (passed in, so the output is reproducible)."""
+def render(ms: Sequence[ModelReport], generated: str, frontier: dict[str, Any] | None = None) -> str:
+    """The whole page. ``generated`` is the date printed in it (passed in, so the output is reproducible);
+    ``frontier`` (the JSON of ``fullcost frontier``) adds the frontier section, the reported models marked in it."""
     if not ms:
         raise ValueError("a report needs at least one model")
     multi = len(ms) > 1
@@ -240,6 +242,8 @@ def render(ms: Sequence[ModelReport], generated: str) -> str:
             ("iceberg-h", "Iceberg"), ("bridge", "Bridge"), ("uncertainty", "Uncertainty"),
             ("drivers", "Drivers"), ("footnotes", "Footnotes"), *beyond, ("items", "Cost items"),
             ("lab", "The lab"), ("assumptions", "Assumptions"), ("about", "About"))]
+    if frontier is not None:
+        toc.append('<a href="#frontier">The frontier</a>')
     toc.append("</nav>")
     head = ['<header class="masthead">', f'<p class="kicker">{e(kicker)}</p>', f"<h1>{e(title)}</h1>"]
     if not multi:
@@ -251,6 +255,10 @@ def render(ms: Sequence[ModelReport], generated: str) -> str:
         body += [model_section(m, True, with_claim=False) for m in ms]
     else:
         body.append(model_section(ms[0], False))
+    if frontier is not None:
+        from fullcost.report.frontier import section
+
+        body.append(section(frontier, marked={m.out["name"] for m in ms}))
     samples = {m.out["samples"] for m in ms}
     seeds = {m.out["seed"] for m in ms}
     body.append(
@@ -259,7 +267,7 @@ def render(ms: Sequence[ModelReport], generated: str) -> str:
         "Figures are means unless marked; ranges are 90% intervals (5th to 95th percentile). The same scenario, "
         f"samples and seed give the same numbers: <code>{e(reproduce(ms))}</code>. "
         "The data behind this page is embedded in it (<code>script#fullcost-data</code>).</p></footer>")
-    data = json.dumps(data_json(ms, generated), allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
+    data = json.dumps(data_json(ms, generated, frontier), allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
