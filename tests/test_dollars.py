@@ -100,6 +100,21 @@ def test_tables_say_which_dollars(cli, write):
     assert r.code == 0 and "each model's nominal dollars" in r.out
 
 
+@pytest.mark.parametrize(("args", "said"), [(["--dollars", "2024"], "2024 US dollars"),
+                                            ([], "nominal US dollars of 2022-04")])
+def test_the_report_and_workbook_say_which_dollars(cli, tmp_path, args, said):
+    from openpyxl import load_workbook
+
+    page, book = tmp_path / "r.html", tmp_path / "r.xlsx"
+    r = cli("report", "palm-540b", "--samples", "100", "-o", str(page), "--xlsx", str(book), *args)
+    assert r.code == 0, r.err
+    visible = re.sub(r"<[^>]+>", "", re.sub(r"<script.*?</script>", "", page.read_text(), flags=re.S))
+    assert f"In {said}." in visible
+    rows = {row[0]: row[1] for row in load_workbook(book)["Summary"].iter_rows(values_only=True) if row}
+    assert rows["amounts in"] == said
+    assert rows["training compute basis"] == "as reported"  # PaLM's entry has Epoch AI's FLOPs, not 6·N·D
+
+
 def test_compare_json_states_the_dollars_of_each_model(cli):
     out = cli("compare", "gpt-4", "deepseek-v3", "--samples", "50", "--dollars", "2024", "--format", "json").json()
     assert [m["dollars"]["year"] for m in out["models"]] == [2024, 2024]

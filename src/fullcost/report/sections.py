@@ -29,9 +29,15 @@ def claim(m: ModelReport) -> str:
     why = f'<p class="answer">{e(above)}</p>' if above else ""
     return (f'<div class="claim"><p class="reported">{said}</p>'
             f'<p class="answer">Development cost: {total}{rng}. The headline covers {cover}.</p>{why}'
-            f"<small>{o['samples']:,} simulations, seed {o['seed']}. Development cost is the mean; ranges are "
-            "90% intervals (5th to 95th percentile). The share is the median of headline ÷ development cost."
+            f"<small>In {e(_dollars(o))}. {o['samples']:,} simulations, seed {o['seed']}. Development cost is "
+            "the mean; ranges are 90% intervals (5th to 95th percentile). The share is the median of headline "
+            "÷ development cost."
             "</small></div>")
+
+
+def _dollars(o: dict[str, Any]) -> str:
+    d = o.get("dollars")
+    return str(d["label"]) if d else "US dollars"
 
 
 def cards(m: ModelReport) -> str:

@@ -112,13 +112,16 @@ def workbook(ms: Sequence[ModelReport], generated: str) -> bytes:
     ws = _sheet(wb, "Summary", ["measure", *(m.title for m in ms), "unit"], [44, *([20] * len(ms)), 12])
     lines: list[tuple[str, Any, str, str]] = [
         ("scenario", lambda o: o["name"], "", ""),
+        ("amounts in", lambda o: o["dollars"]["label"] if o.get("dollars") else "US dollars", "", ""),
         ("headline", lambda o: o["headline"]["usd"], USD, "USD"),
         ("headline basis", lambda o: o["headline"]["basis"], "", ""),
         ("headline GPU-hours", lambda o: o["headline"]["gpu_hours"], COUNT, "GPU-hours"),
         ("headline price per GPU-hour", lambda o: o["headline"]["usd_per_gpu_hour"], '"$"#,##0.00', "USD"),
         ("final-run GPUs", lambda o: o["final_run"]["gpus"], COUNT, "GPUs"),
         ("final-run hardware", lambda o: o["final_run"]["hardware"], "", ""),
-        ("training compute (6·N·D)", lambda o: o["final_run"]["flops"], SCI, "FLOP"),
+        ("training compute", lambda o: o["final_run"]["flops"], SCI, "FLOP"),
+        ("training compute basis", lambda o: {"6ND": "6·N·D", "reported": "as reported"}.get(
+            o["final_run"].get("flops_basis", "6ND"), "unknown"), "", ""),
         ("implied MFU", lambda o: o["final_run"]["implied_mfu"], PCT, ""),
         (f"{OWN_COST_LABEL} (mean)", lambda o: o["final_run"]["own_cost_usd"]["mean"], USD, "USD"),
         ("final run, amortized ownership, Epoch AI's method (mean)", lambda o: o["final_run"]["amortized_usd"]["mean"],
