@@ -1,6 +1,7 @@
 """Uncertain inputs: parsing, units, distributions, and sampling each named input once."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -173,3 +174,27 @@ def test_a_shared_duration_used_in_hours_and_in_years_is_one_draw():
     assert np.allclose(est.final.gpu_hours, span_hours * 64)
     staff = next(it for it in est.iceberg.development if it.category == "staff")
     assert np.allclose(staff.usd, 100e3 * span_hours / 8766)
+
+
+@pytest.mark.parametrize(("text", "dim", "value"), [
+    ("800W", "watts", 800.0), ("10kW", "watts", 10_000.0), ("54days", "days", 54.0), ("2.5h", "hours", 2.5),
+    ("1e3W", "watts", 1000.0), ("3weeks", "days", 21.0),
+])
+def test_a_unit_written_against_its_number_reads_as_with_a_space(text, dim, value):
+    from fullcost.quantity import _number
+
+    assert _number(text, dim) == (value, True)
+    spaced = text[: len(text) - len(text.lstrip("0123456789.e"))] + " " + text.lstrip("0123456789.e")
+    assert _number(spaced, dim) == (value, True)
+
+
+@pytest.mark.parametrize(("text", "dim", "said"), [
+    ("14.8Tokens", "count", "unexpected unit 'Tokens'"),  # not 14.8 trillion, nor a unit '.8Tokens'
+    ("5days", "watts", "unknown unit 'days' for a power"),
+    ("800Wx", "watts", "unknown unit 'Wx'"),
+])
+def test_a_glued_word_that_is_not_a_unit_of_the_quantity_is_refused_by_name(text, dim, said):
+    from fullcost.quantity import QuantityError, _number
+
+    with pytest.raises(QuantityError, match=re.escape(said)):
+        _number(text, dim)

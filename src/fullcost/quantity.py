@@ -72,10 +72,14 @@ MAX_TEXT = 200  # characters in one written quantity ("20K to 50K GPU-hours")
 
 _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12, "%": 1e-2}
 _NUMBER = re.compile(
-    r"^\s*(?P<neg>-)?\s*(?P<cur>\$)?\s*(?P<sign>[+-])?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)"
+    r"^\s*(?P<neg>-)?\s*(?P<cur>\$)?\s*(?P<sign>[+-])?(?P<num>(?>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+))"
     r"(?P<exp>[eE][+-]?\d+)?(?P<suf>bn|[kKMBT%])?(?![A-Za-z0-9])\s*(?P<unit>.*?)\s*$"
 )
 _TO = re.compile(r"\s+to\s+")
+# a unit written against its number ("800W", "54days", "10kW"): read only when the whole tail is a unit of the
+# quantity's dimension, so "14.8Tokens" stays an error rather than 14.8 trillion
+_GLUED = re.compile(r"^\s*(?P<cur>\$)?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][+-]?\d+)?"
+                    r"(?P<unit>[A-Za-z][A-Za-z/-]*)\s*$")
 
 
 class QuantityError(ValueError):
@@ -227,8 +231,13 @@ def _number(text: str, dim: str) -> tuple[float, bool]:
     if len(text) > MAX_TEXT:
         raise QuantityError(f"a quantity of {len(text):,} characters (at most {MAX_TEXT}): expected e.g. 2048, "
                             "14.8T, $2, 54 days, 20K to 50K")
+    g = _GLUED.match(text)
+    if g and g["unit"].lower() in DIMENSIONS[dim][0]:
+        return _number(f"{g['cur'] or ''}{g['num']}{g['exp'] or ''} {g['unit']}", dim)
     m = _NUMBER.match(text)
     if not m:
+        if g and g["unit"].lower() != "e":  # "1e" is a number cut short, not a unit
+            _unit_factor(g["unit"], dim, bool(g["cur"]))  # says why the unit is not one of this quantity's
         raise QuantityError(f"cannot read '{text}' as a number (e.g. 2048, 14.8T, $2, 54 days, 20K to 50K)")
     v = float(m["num"].replace(",", "") + (m["exp"] or ""))
     if m["neg"] or m["sign"] == "-":
