@@ -105,9 +105,13 @@ def test_models_filters_and_formats(cli):
     assert "PaLM (540B)" in {r["title"] for r in top1}
     ten = cli("models", "--frontier", "--format", "json").json()
     assert {r["name"] for r in top1} < {r["name"] for r in ten}
-    out = cli("models", "--frontier", "--format", "csv").out
+    out = cli("models", "--frontier", "--format", "wide-csv").out
     table = list(csv.DictReader(io.StringIO(out)))
     assert len(table) == len(ten) and {"name", "released", "params", "compute_flop", "hardware"} <= set(table[0])
+    long = list(csv.DictReader(io.StringIO(cli("models", "--frontier", "--format", "csv").out)))
+    assert {r["model"] for r in long} == {r["name"] for r in ten}  # the long format: one row per fact
+    released = {r["model"]: r["value"] for r in long if r["item"] == "released"}
+    assert released == {r["name"]: r["released"] for r in table}
     n = len(cli("models", "--from", "2025", "--format", "json").json())
     text = cli("models", "--from", "2025")
     assert text.code == 0 and f"({n} models" in text.out

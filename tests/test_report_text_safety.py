@@ -181,7 +181,7 @@ def test_listing_csv_writes_text_as_text(cli):
     assert [r[0] for r in rows[1:]] == ["'" + text.replace("\r", "\n") for text in HOSTILE.values()]
     assert len(rows) == 1 + len(HOSTILE)
     assert all(r[1] == "-5.0" and r[2] == "3" and r[3] == "" for r in rows[1:])
-    r = cli("models", "--format", "csv")
+    r = cli("models", "--format", "wide-csv")
     assert r.code == 0, r.err
     rows = list(csv.reader(io.StringIO(r.out)))
     assert len(rows) > 10

@@ -228,6 +228,7 @@ def test_api_compare_statements_load_and_errors():
 @pytest.mark.parametrize("args", [
     ["estimate", "deepseek-v3"], ["compare", "deepseek-v3", "gpt-4"], ["claim", "deepseek-v3", "--usd", "5.5M"],
     ["replicate", "deepseek-v3"], ["premium", "deepseek-v3"], ["trend", "gpt-4"], ["hardware"], ["labs"],
+    ["models"],
 ])
 def test_every_view_has_a_long_csv(cli, args):
     extra = ["-n", "300"] if args[0] not in ("models", "hardware", "labs") else []

@@ -17,11 +17,14 @@ class ModelsFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    wide_csv = "wide-csv"
 
 
 @app.command()
 def models(
-    format: Annotated[ModelsFormat, typer.Option("--format", "-f", help="output format")] = ModelsFormat.table,
+    format: Annotated[ModelsFormat, typer.Option(
+        "--format", "-f", help="output format: csv is the long format of every view; wide-csv one row per model")
+    ] = ModelsFormat.table,
     org: Annotated[str | None, typer.Option("--org", help="only models whose developer contains this text")] = None,
     from_year: Annotated[int | None, typer.Option("--from", min=1900, max=2200,
                                                   help="only models released in this year or later")] = None,
@@ -38,7 +41,12 @@ def models(
         emit_json(rows)
         return
     flat = model_table_rows(rows)
-    if format is ModelsFormat.csv:
+    if format is ModelsFormat.csv:  # the long format every view shares (model, view, item, statistic, ...)
+        from fullcost import tidy
+
+        sys.stdout.write(tidy.to_csv(tidy.listing_rows("models", flat, "name")))
+        return
+    if format is ModelsFormat.wide_csv:  # one row per model, one column per fact
         from fullcost.report.listing import write_csv
 
         write_csv(flat, sys.stdout)
