@@ -284,9 +284,7 @@ def statements(lab: str | Path, year: int | None = None, policy: str = "us-gaap"
     check_lab_overrides(doc)
     if presentation not in ("function", "nature"):
         raise InputError(f"--presentation: expected function or nature, got '{presentation}'")
-    out = run_mod.to_json(b, years, other, presentation)  # type: ignore[arg-type]
-    out["overrides"] = [str(o) for o in getattr(doc, "overrides", ())]
-    return Result(out)
+    return Result(run_mod.statements_json(b, years, other, presentation))  # type: ignore[arg-type]
 
 
 # --- the catalog ----------------------------------------------------------------------------------------------

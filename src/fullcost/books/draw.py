@@ -43,7 +43,7 @@ from fullcost.books.lab import LabDoc, LabScenario, Purchase
 from fullcost.books.policy import days_in
 from fullcost.books.programs import Program, program
 from fullcost.costing import hardware as hw
-from fullcost.quantity import Arr, Sampler
+from fullcost.quantity import Arr, Dist, Sampler
 
 __all__ = ["WARN_SHARE", "Asset", "LabRun", "Program", "YearArr", "draw", "share_text"]
 
@@ -136,6 +136,9 @@ class LabRun:
     tax_rate: Arr
     loss_carryforward: bool
     warnings: list[str] = field(default_factory=list)
+    # every input the run drew, by name (a path of the lab file, ``inputs.NAME``, a program's
+    # ``releases[I].program.<path>`` or a catalog name), with its distribution and its samples, in the order drawn
+    inputs: dict[str, tuple[Dist, Arr]] = field(default_factory=dict)
 
     @property
     def lab(self) -> LabScenario:
@@ -376,4 +379,4 @@ def draw(doc: LabDoc, samples: int, seed: int) -> LabRun:
             raise ctx.error(("releases", i, "name"), f"release '{nm}' is listed twice")
     tax = ctx.q(("tax", "rate"), lab.tax.rate, "fraction")
     return LabRun(doc, samples, seed, assets, util, method, staff, costs, cloud, revenue, rounds, serving, programs,
-                  tax, lab.tax.loss_carryforward, ctx.warnings)
+                  tax, lab.tax.loss_carryforward, ctx.warnings, sampler.drawn)

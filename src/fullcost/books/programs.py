@@ -10,7 +10,7 @@ and data over the development window, and the parts IFRS would capitalize (after
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ from fullcost.costing.iceberg import build
 from fullcost.errors import InputError
 from fullcost.estimation import headline
 from fullcost.quantity import Arr, Dist, Sampler
+from fullcost.scenario import Source
 
 SHARED = ("hardware", "regions", "defaults")
 DEFAULT_MODEL_LIFE = 2.0  # years, when a release gives none
@@ -65,6 +66,7 @@ class Program:
     cap_data: YearArr
     development_usd: Arr
     headline_usd: float
+    sources: dict[str, Source] = field(default_factory=dict)  # the program scenario's own sources (by id)
 
 
 
@@ -157,5 +159,5 @@ def program(ctx: Inputs, i: int) -> Program:
         cap_staff=spread(staff_usd * dev_cap_share, cap_from, released),
         data=spread(data_all, dev_start, released),
         cap_data=spread(data_cap_usd * dev_cap_share, cap_from, released),
-        development_usd=total, headline_usd=head,
+        development_usd=total, headline_usd=head, sources=dict(pdoc.scenario.sources),
     )

@@ -68,3 +68,11 @@ def to_json(b: Books, years: tuple[int, ...] | None = None, versus: Journal | No
         out["versus"] = {"policy": versus.policy,
                          "difference": [d for d in difference_json(diffs) if years is None or d["year"] in years]}
     return out
+
+
+def statements_json(b: Books, years: tuple[int, ...] | None = None, versus: Journal | None = None,
+                    presentation: str = "function") -> dict[str, Any]:
+    """``fullcost statements --format json``: the statements' JSON and the overrides the lab was loaded with."""
+    out = to_json(b, years, versus, presentation)
+    out["overrides"] = [str(o) for o in getattr(b.run.doc, "overrides", ())]
+    return out

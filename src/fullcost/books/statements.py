@@ -146,6 +146,14 @@ def addbacks(j: Journal, year: int) -> tuple[tuple[str, Arr], ...]:
     return tuple((k, flows[k]) for k in sorted(flows, key=_addback_order) if np.any(flows[k] != 0))
 
 
+def adjusted_ebitda(ebitda: Arr, adds: tuple[tuple[str, Arr], ...]) -> Arr:
+    """EBITDA with the add-backs added back."""
+    adj = ebitda.copy()
+    for _, v in adds:
+        adj = adj + v
+    return adj
+
+
 def reconciliation(income: dict[str, Arr], adds: tuple[tuple[str, Arr], ...]) -> tuple[tuple[str, Arr], ...]:
     """From net income to adjusted EBITDA, line by line: the steps sum to adjusted EBITDA."""
     return (("net income", income["net_income"]), ("+ income tax", income["tax"]), ("+ interest", income["interest"]),
@@ -210,9 +218,7 @@ def unit_economics(j: Journal, year: int, income: dict[str, Arr]) -> dict[str, A
 def year_statements(j: Journal, year: int, presentation: str = "function") -> YearStatements:
     inc = income_statement(j, year, presentation)
     adds = addbacks(j, year)
-    adj = inc["ebitda"].copy()
-    for _, v in adds:
-        adj = adj + v
+    adj = adjusted_ebitda(inc["ebitda"], adds)
     lines, assets, liabilities, equity = balance_sheet(j, year)
     return YearStatements(year, inc, adds, adj, reconciliation(inc, adds), lines, assets, liabilities, equity,
                           cash_flow(j, year), j.balance(acc.CASH, year - 1), j.balance(acc.CASH, year),
