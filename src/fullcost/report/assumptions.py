@@ -9,6 +9,7 @@ else is shown as text and reported, never dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -89,12 +90,13 @@ def _url(text: str, u: str | None, date: str | None) -> SourceRef:
     return SourceRef(text, None, date, f"'{u}' is not a valid web address")
 
 
-def resolve(src: str | None, doc: Doc | None = None) -> SourceRef | None:
-    """Where a ``source:`` points, in words and as a link."""
+def resolve(src: str | None, doc: Doc | None = None, sources: Mapping[str, Any] | None = None) -> SourceRef | None:
+    """Where a ``source:`` points, in words and as a link; ``sources``: a file's own sources by id, where the file
+    is not a model scenario (a lab)."""
     if src is None or not str(src).strip():
         return None
     src = str(src).strip()
-    scen = doc.scenario.sources if doc is not None else {}
+    scen = sources if sources is not None else doc.scenario.sources if doc is not None else {}
     if src in scen:
         s = scen[src]
         text = s.title or src
@@ -151,14 +153,16 @@ def _words(key: str) -> str:
     return w.strip()
 
 
-def label(name: str, doc: Doc | None = None) -> str:
-    """An input's name in words: list indices become the entries' names (``staff › research & engineering``)."""
+def label(name: str, doc: Doc | None = None, root: Any = None) -> str:
+    """An input's name in words: list indices become the entries' names (``staff › research & engineering``);
+    ``root``: the validated file the name is a path of, where it is not ``doc``'s scenario (a lab)."""
     toks = _tokens(name)
     if not toks:
         return name
     if toks[0] == "inputs" and len(toks) == 2:
         return f"{toks[1]} (shared input)"
-    node: Any = doc.scenario if doc is not None and str(toks[0]) in type(doc.scenario).model_fields else None
+    top = root if root is not None else doc.scenario if doc is not None else None
+    node: Any = top if top is not None and str(toks[0]) in type(top).model_fields else None
     parts: list[str] = []
     for t in toks:
         if isinstance(t, int):

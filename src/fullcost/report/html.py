@@ -15,7 +15,7 @@ financial statements as tables).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from typing import Any
 
 from fullcost import __version__
@@ -40,8 +40,8 @@ from fullcost.report.sections import (
 )
 from fullcost.views import OWN_COST_LABEL
 
-__all__ = ["FORMATS", "ModelReport", "assumptions_section", "comparison_section", "data_json", "figures",
-           "model_report", "model_section", "render"]
+__all__ = ["FORMATS", "ModelReport", "assumptions_section", "assumptions_table", "comparison_section", "data_json",
+           "figures", "model_report", "model_section", "render"]
 
 
 # --------------------------------------------------------------------------------------------- assumptions
@@ -58,14 +58,21 @@ def _source_cell(a: Assumption) -> str:
 
 
 def assumptions_section(m: ModelReport, tid: str) -> str:
+    return assumptions_table(m.assumptions, tid)
+
+
+def assumptions_table(items: Sequence[Assumption], tid: str, settable: Container[str] | None = None) -> str:
+    """The inputs with their values and sources; a row names its input (``data-input``) where ``settable`` has it
+    (every row without ``settable``), so a page can offer a control for it."""
     body = []
-    for a in m.assumptions:
+    for a in items:
         pub = f'<blockquote class="pub">“{e(a.published)}”</blockquote>' if a.published else ""
         note = f'<span class="why">{e(a.note)}</span>' if a.note else ""
-        body.append(f'<tr data-input="{e(a.name)}"><td>{e(a.label)}<span class="name"><code>{e(a.name)}</code>'
+        attr = f' data-input="{e(a.name)}"' if settable is None or a.name in settable else ""
+        body.append(f'<tr{attr}><td>{e(a.label)}<span class="name"><code>{e(a.name)}</code>'
                     f' · {e(a.origin)}</span></td><td class="val">{e(a.text)}<span class="detail">{e(a.kind)}</span>'
                     f"</td><td>{_source_cell(a)}{pub}{note}</td></tr>")
-    n = len(m.assumptions)
+    n = len(items)
     flt = (f'<p class="filter"><label>Filter inputs <input type="search" data-filter="{tid}" '
            f'placeholder="e.g. staff, h800, utilization" aria-describedby="{tid}-count"></label> '
            f'<span id="{tid}-count" class="detail">{n} inputs</span></p>')

@@ -77,7 +77,7 @@ def control(a: Assumption | None, path: str, label: str, current: str | None, id
 
 
 def panel(inputs: dict[str, Assumption], top: Sequence[str], st: State, labels: dict[str, str],
-          api: str, fragment_api: str) -> str:
+          api: str, fragment_api: str, dollars: bool = True) -> str:
     """The controls of a model page: the tornado's top inputs, then every overridden one, then the state."""
     current = set_paths(st.sets)
     paths = list(dict.fromkeys([*top[:TOP], *current]))
@@ -90,7 +90,7 @@ def panel(inputs: dict[str, Assumption], top: Sequence[str], st: State, labels: 
             'bar keeps the state, so the link reproduces it. "control" in the assumptions table adds any other '
             "input.</p>"
             f'<div class="ctl-list">{"".join(rows)}</div>'
-            + state_fields(st) + '<p class="status" role="status" aria-live="polite"></p>'
+            + state_fields(st, dollars=dollars) + '<p class="status" role="status" aria-live="polite"></p>'
             '<p class="error" role="alert" hidden></p></section>')
 
 

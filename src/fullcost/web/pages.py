@@ -1,5 +1,5 @@
-"""The pages: a model (or an uploaded scenario) with its controls, a comparison, a lab's statements, the upload
-form. Each section is the report's own renderer (``fullcost.report``); this module lays them out and links them."""
+"""The pages: a model (or an uploaded scenario) with its controls, a comparison, the upload form (a lab's page is
+``lab``). Each section is the report's own renderer (``fullcost.report``); this module lays them out and links them."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from fullcost.report.sections import (
     distribution_section,
     footnotes,
     iceberg_section,
-    statements_html,
     tornado_section,
     waterfall_section,
 )
@@ -104,21 +103,6 @@ def _sets_for(st: State, model: str) -> tuple[str, ...]:
             out.append(s[len(who) + 1:])
         del eq
     return tuple(out)
-
-
-def lab_page(lab: str, data: dict[str, object], st: State) -> str:
-    title = str(data.get("title") or lab)
-    warn = "".join(f'<p class="note">Warning: {e(w)}</p>' for w in data.get("warnings") or [])  # type: ignore[attr-defined]
-    form = controls.state_fields(st, with_sets=True, dollars=False)
-    json_link = f"/api/statements/{e(lab)}?{e(st.query())}"
-    body = (f'<section class="controls"><h2>Change an assumption</h2><p class="detail">A path of the lab\'s '
-            'file or a catalog input, with a value as the file would have it (fleet.utilization=0.7, '
-            f'regions.china.staff.researcher_salary_usd=300K).</p>{form}'
-            f'<p class="downloads">Download: <a href="{json_link}">JSON</a></p></section>'
-            + warn + f'<div id="result">{statements_html(data)}</div>'
-            f'<p class="detail">The same figures: <code>fullcost statements {e(lab)} --samples {st.samples} '
-            f'--seed {st.seed}{"".join(" --set " + e(repr(s)) for s in st.sets)} --format json</code></p>')
-    return page(f"{title}: the books", body, "fullcost · lab")
 
 
 def upload_page(message: str = "") -> str:

@@ -137,3 +137,38 @@ async def control_model(name: str, input: Annotated[str, Query(description="an i
 async def control_upload(uid: str, input: Annotated[str, Query(description="an input's name")],
                          i: Annotated[int, Query(ge=0, le=9999)] = 0) -> JSONResponse:
     return JSONResponse(await work.call(_control, Source("upload", uid), input, i))
+
+
+def _lab_fragment(lab: str, st: state.State) -> dict[str, str]:
+    from fullcost.web.lab import lab_fragment
+
+    return {"html": lab_fragment(work.lab_view(lab, st)), "query": st.query()}
+
+
+@router.get("/page/lab/{lab}", summary="a lab page's sections for a state (the page's script)")
+async def page_lab(request: Request, lab: str, set: Sets = [], samples: Samples = None,  # noqa: B006
+                   seed: Seed = None) -> JSONResponse:
+    """The sections a change redraws (statements, reconciliation, tornados, inputs) as HTML (``html``), and the
+    state's query string (``query``); samples default to 10,000 as on the page and in the CLI."""
+    st = state.read(params(request), API_SAMPLES)
+    return JSONResponse(await work.call(_lab_fragment, lab, st))
+
+
+def _lab_control(lab: str, path: str, index: int) -> dict[str, str]:
+    from fullcost.web.controls import control
+
+    base = work.lab_baseline(lab)
+    a = base.inputs.get(path)
+    if a is None:
+        raise NotFoundError(f"no input named '{path[:100]}' in this lab (see its inputs table)")
+    if path not in base.settable:
+        raise InputError(f"'{path[:100]}' is an input of a release's program named by a catalog model or a file: "
+                         "change it on that model's page")
+    return {"html": control(a, path, a.label, None, index)}
+
+
+@router.get("/control/lab/{lab}", summary="one more control on a lab page")
+async def control_lab(lab: str, input: Annotated[str, Query(description="an input's name (its --set path)")],
+                      i: Annotated[int, Query(ge=0, le=9999)] = 0) -> JSONResponse:
+    """The control of any input of the lab that --set reaches (its slider spans the input's 90% range), as HTML."""
+    return JSONResponse(await work.call(_lab_control, lab, input, i))

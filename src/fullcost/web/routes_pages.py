@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -93,13 +92,17 @@ async def compare(request: Request) -> HTMLResponse:
     return _html(await work.call(_compare, state.models(p), st))
 
 
+def _lab_page(name: str, st: state.State) -> str:
+    from fullcost.web.lab import lab_page
+
+    base = work.lab_baseline(name)
+    return lab_page(work.lab_view(name, st), base)
+
+
 @router.get("/lab/{name}")
 async def lab(request: Request, name: str) -> HTMLResponse:
-    from fullcost.web.pages import lab_page
-
     st = state.read(params(request), state.API_SAMPLES)
-    data: dict[str, Any] = json.loads(await work.call(work.statements_json, name, st))
-    return _html(lab_page(name, data, st))
+    return _html(await work.call(_lab_page, name, st))
 
 
 @router.get("/upload")

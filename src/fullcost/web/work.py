@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import json
 import os
 import threading
@@ -23,6 +24,8 @@ from fullcost.web import names
 from fullcost.web.state import State
 
 if TYPE_CHECKING:
+    from fullcost.books.drivers import Driver, LabInput
+    from fullcost.books.lab import LabScenario
     from fullcost.report.assumptions import Assumption
     from fullcost.report.model import ModelReport
     from fullcost.scenario import Doc
@@ -166,7 +169,63 @@ def compare_json(models: list[str], st: State) -> str:
     return CACHE.get(("compare", tuple(models), st.key()), make)
 
 
+@dataclass(frozen=True)
+class LabView:
+    """One lab run: the statements' JSON (``text`` as ``fullcost statements LAB --format json`` prints it), every
+    input it drew and what moves its last year's adjusted EBITDA and net income (``fullcost.books.drivers``)."""
+
+    lab: str
+    state: State
+    out: dict[str, Any]
+    text: str
+    inputs: list[LabInput]
+    drivers: list[Driver]
+    scenario: LabScenario  # the lab file as loaded, overrides applied (the inputs' labels)
+    program_sources: dict[int, dict[str, Any]]  # each release's program's own sources (its inputs' sources)
+
+
+def lab_view(lab: str, st: State) -> LabView:
+    def make() -> LabView:
+        from fullcost import api
+        from fullcost.books import drivers
+        from fullcost.books.run import statements_json
+        from fullcost.overrides import parse_all
+
+        b = api.books(names.lab_ref(lab), set=parse_all(st.sets), samples=st.samples, seed=st.seed)
+        out = statements_json(b)
+        return LabView(lab, st, out, dumps(out), drivers.inputs(b.run), drivers.drivers(b), b.run.lab,
+                       {i: p.sources for i, p in enumerate(b.run.programs)})
+
+    return CACHE.get(("lab", lab, st.samples, st.seed, st.sets), make)
+
+
+@dataclass(frozen=True)
+class LabBaseline:
+    """The lab without overrides: each input's 90% range (the controls' ranges) and, for the controls, the inputs
+    ``--set`` reaches in the order they move adjusted EBITDA and net income."""
+
+    inputs: dict[str, Assumption]
+    settable: frozenset[str]
+    top: tuple[str, ...]
+
+
+def lab_baseline(lab: str) -> LabBaseline:
+    def make() -> LabBaseline:
+        from fullcost.web.lab import assumptions
+
+        v = lab_view(lab, State((), BASE_SAMPLES, 0, None))
+        settable = frozenset(x.name for x in v.inputs if x.settable)
+        ranked = [r["input"] for pair in itertools.zip_longest(*(d.rows for d in v.drivers)) for r in pair if r]
+        top = tuple(n for n in dict.fromkeys(ranked) if n in settable)
+        return LabBaseline({a.name: a for a in assumptions(v)}, settable, top)
+
+    return CACHE.get(("lab-baseline", lab), make)
+
+
 def statements_json(lab: str, st: State, year: int | None = None) -> str:
+    if year is None:  # the lab page's run: the same figures (api.statements and api.books share the code)
+        return lab_view(lab, st).text
+
     def make() -> str:
         from fullcost import api
         from fullcost.overrides import parse_all

@@ -117,21 +117,23 @@ def distribution(out: dict[str, Any], hist: Histogram, width: float = WIDE, xmax
 
 
 # --------------------------------------------------------------------------------------------- the tornado
-def tornado(out: dict[str, Any], labels: dict[str, str] | None = None, width: float = WIDE, top_n: int = 10) -> Chart:
-    """The inputs that move the development total most: the mean total with each input at its 5th and 95th."""
+def tornado(out: dict[str, Any], labels: dict[str, str] | None = None, width: float = WIDE, top_n: int = 10,
+            measure: str = "development cost", base: float | None = None) -> Chart:
+    """The inputs that move the development total most: the mean total with each input at its 5th and 95th.
+    ``measure`` and ``base`` (its mean) name another total ranked the same way (a lab's adjusted EBITDA)."""
     narrow = width < 500
     size = 11.0 if narrow else 12.5
     rows = out.get("sensitivity") or []
     rows = rows[:top_n]
-    base = float(out["development"]["total_usd"]["mean"])
+    base = float(out["development"]["total_usd"]["mean"]) if base is None else base
     row = 46.0 if narrow else 44.0
     top, bottom = 56.0, 30.0
     height = top + max(len(rows), 1) * row + bottom
     label_w = 118.0 if narrow else 250.0
     value_w = 5.2 * (size - 1)  # room for "$17.66M" beside the bars
     x0, x1 = label_w + 10 + value_w, width - value_w - 4
-    title = f"{_name(out)}: what moves the development cost most"
-    desc = ("Tornado: the mean development cost with each input at its 5th and 95th percentile. "
+    title = f"{_name(out)}: what moves the {measure} most"
+    desc = (f"Tornado: the mean {measure} with each input at its 5th and 95th percentile. "
             + "; ".join(f"{(labels or {}).get(r['input'], r['input'])} ({r['text']}): {fmt.usd(r['low_usd'])} to "
                         f"{fmt.usd(r['high_usd'])}" for r in rows))
     c = Chart("tornado", title, desc, width, height)

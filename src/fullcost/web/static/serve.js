@@ -38,7 +38,9 @@
     var i = s.indexOf("=");
     if (i > 0) { sets.push([s.slice(0, i).trim(), s.slice(i + 1).trim()]); }
   });
-  var other = {samples: params.get("samples") || "100000", seed: params.get("seed") || "0",
+  // defaults: the page's own (a model page draws 100,000 samples, a lab page 10,000 as the CLI does)
+  var other = {samples: params.get("samples") || form.elements.samples.value || "100000",
+               seed: params.get("seed") || form.elements.seed.value || "0",
                dollars: params.get("dollars") || ""};
 
   function setOverride(path, value) {
@@ -168,7 +170,7 @@
     ev.preventDefault();
     other.samples = form.elements.samples.value || "100000";
     other.seed = form.elements.seed.value || "0";
-    other.dollars = form.elements.dollars.value.trim();
+    other.dollars = form.elements.dollars ? form.elements.dollars.value.trim() : "";
     schedule();
   });
 
