@@ -1,7 +1,8 @@
 """The model page in real Chromium (Playwright driving Debian's /usr/bin/chromium; no browser download): move the
 researcher-salary control and the development cost shown is `fullcost estimate` for that override and seed; the
 copied URL gives the same figure; no console error; no request leaves the app's origin; the iceberg and the
-bridge are drawn."""
+bridge are drawn. The lab page likewise: its first control moved, the adjusted EBITDA and net income shown are
+`fullcost statements` for that override and seed."""
 
 from __future__ import annotations
 
@@ -168,3 +169,74 @@ def test_a_typed_range_recomputes(server, browser):
     assert w.outside == []
     assert [e for e in w.errors if "400" not in e] == []  # the refused request itself is logged by the browser
     w.close()
+
+
+def test_move_a_lab_control_and_the_books_follow(server, browser):
+    """The lab page: its first control (what moves adjusted EBITDA most) moved with the keyboard; the adjusted
+    EBITDA and net income shown are `fullcost statements deepseek --set PATH=VALUE` for that seed."""
+    from fullcost.fmt import usd
+
+    w = Watch(browser, server)
+    page = w.page
+    seed = 3
+    page.goto(f"{server}/lab/deepseek?seed={seed}")
+    page.wait_for_selector("#lab-adjusted-ebitda")
+    before = float(page.get_attribute("#lab-adjusted-ebitda", "value"))
+    ctl = page.locator(".ctl").first
+    path = ctl.get_attribute("data-path")
+    slider = ctl.locator("input.ctl-range")
+    assert slider.count() == 1, f"{path} has a slider over its 90% range"
+    with page.expect_response(lambda r: "/api/page/lab/deepseek" in r.url and r.ok, timeout=60_000):
+        slider.focus()
+        for _ in range(40):
+            page.keyboard.press("ArrowRight")
+    page.wait_for_function(SETTLED, timeout=60_000)
+    url = page.url
+    query = parse_qs(urlsplit(url).query)
+    sets = query["set"]
+    assert len(sets) == 1 and sets[0].startswith(f"{path}=")
+    value = sets[0].split("=", 1)[1]
+    samples = int(query["samples"][0])
+    assert samples == 10_000  # the lab page's default, the CLI's
+    want = cli_json("statements", "deepseek", "--set", f"{path}={value}", "--seed", str(seed), "--samples",
+                    str(samples))["years"][-1]
+    adj = want["adjusted_ebitda"]["value"]["mean"]
+    net = want["income_statement"]["net_income"]["mean"]
+    assert float(page.get_attribute("#lab-adjusted-ebitda", "value")) == adj
+    assert page.inner_text("#lab-adjusted-ebitda") == usd(adj)
+    assert float(page.get_attribute("#lab-net-income", "value")) == net
+    assert adj != before
+    print(f"{path}={value}: adjusted EBITDA {usd(adj)} = {adj!r} (was {before!r}), net income {usd(net)}")
+    assert page.input_value(f'.ctl[data-path="{path}"] input.ctl-text') == value
+    assert f"--set '{path}={value}'" in page.inner_text("#result")  # the command line beside the figures
+
+    # the tornado of adjusted EBITDA is drawn
+    png = page.locator("#lab-adjusted_ebitda-tornado .chart-wide svg").screenshot()
+    ink, colours = drawn(png)
+    assert ink > 0.03 and colours > 8, (ink, colours)
+
+    # the copied link reproduces the page
+    again = Watch(browser, server)
+    again.page.goto(url)
+    again.page.wait_for_selector("#lab-adjusted-ebitda")
+    assert float(again.page.get_attribute("#lab-adjusted-ebitda", "value")) == adj
+    assert again.page.input_value(f'.ctl[data-path="{path}"] input.ctl-text') == value
+
+    # an input from the assumptions table gets a control; a typed range recomputes
+    name = "fleet.purchases[0].useful_life"
+    page.locator(f'tr[data-input="{name}"] button.add-ctl').click()
+    field = page.locator(f'.ctl[data-path="{name}"] input.ctl-text')
+    page.wait_for_selector(f'.ctl[data-path="{name}"] input.ctl-range')
+    with page.expect_response(lambda r: "/api/page/lab/deepseek" in r.url and r.ok, timeout=60_000):
+        field.fill("3 to 5 years")
+        field.press("Enter")
+    page.wait_for_function(SETTLED, timeout=60_000)
+    want2 = cli_json("statements", "deepseek", "--set", f"{path}={value}", "--set", f"{name}=3 to 5 years",
+                     "--seed", str(seed), "--samples", str(samples))["years"][-1]
+    assert float(page.get_attribute("#lab-net-income", "value")) == want2["income_statement"]["net_income"]["mean"]
+    assert page.locator('tr[data-input^="releases[0].program."]').count() == 0  # deepseek-v3's: on its own page
+
+    for x in (w, again):
+        assert x.errors == [], x.errors
+        assert x.outside == [], x.outside
+        x.close()

@@ -4,9 +4,11 @@ model page. Figures come from ``fullcost.books`` through ``work.lab_view``; this
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fullcost.books.drivers import Driver
+from fullcost.books.lab import LabScenario
 from fullcost.report import charts
 from fullcost.report.assumptions import KINDS, Assumption, label, resolve
 from fullcost.report.html import assumptions_table
@@ -18,6 +20,17 @@ from fullcost.web.work import LabBaseline, LabView
 
 FIGURES = (("adjusted_ebitda", "lab-adjusted-ebitda", "adjusted EBITDA", ("adjusted_ebitda", "value", "mean")),
            ("net_income", "lab-net-income", "net income", ("income_statement", "net_income", "mean")))
+
+
+_SERVING = re.compile(r"serving\[(\d+)\]\.(.+)")
+
+
+def input_label(name: str, lab: LabScenario) -> str:
+    """An input's name in words; a serving entry is named by its year (its GPUs' name is no name for it)."""
+    m = _SERVING.fullmatch(name)
+    if m and int(m.group(1)) < len(lab.serving):
+        return f"serving {lab.serving[int(m.group(1))].year} › {label(m.group(2))}"
+    return label(name, root=lab)
 
 
 def assumptions(v: LabView) -> list[Assumption]:
@@ -32,7 +45,7 @@ def assumptions(v: LabView) -> list[Assumption]:
             where = "lab file" if x.origin == "lab" else "catalog"
             sources = dict(v.scenario.sources)
         d = x.dist
-        out.append(Assumption(x.name, label(x.name, root=v.scenario), where, d.text or f"{x.mid:g}",
+        out.append(Assumption(x.name, input_label(x.name, v.scenario), where, d.text or f"{x.mid:g}",
                               KINDS.get(d.kind, d.kind), x.low, x.mid, x.high, resolve(d.source, sources=sources),
                               d.published, d.note))
     return out
