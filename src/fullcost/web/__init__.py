@@ -8,8 +8,8 @@ a copied link reproduces it and any worker answers any request. This package onl
 itself (no CDN, no inline script).
 
 Modules: ``state`` (the query string, bounded), ``names`` (catalog names and uploads; nothing else reaches the
-filesystem), ``work`` (runs in worker threads with a time limit, a small cache), ``layout`` and ``pages`` (HTML),
-``controls`` (the sliders and fields), ``downloads``, ``docs`` (the offline API docs), ``app`` (the ASGI app).
+filesystem), ``work`` (runs in worker threads with a time limit, a small cache), ``layout``, ``pages`` and ``lab``
+(HTML), ``controls`` (the sliders and fields), ``downloads``, ``docs`` (the offline API docs), ``app`` (the ASGI app).
 """
 
 __all__ = ["create_app"]
