@@ -16,7 +16,8 @@ end), the exit status, and ``SLURM_JOB_ID``/``SLURM_CLUSTER_NAME`` when present,
 joins it to the job's sacct row instead of counting its hours again. Records are appended to a JSON-lines
 file (``FULLCOST_TRACKER_FILE``, default ``fullcost-runs.jsonl``) in one locked write each: a crash never
 leaves half a record, and many ranks may share one file. The tracker never stops a run: if NVML or the file
-fails, it warns on stderr and the run goes on.
+fails, the run goes on; a record that could not be written is said on stderr (``Run.failure``), and
+``fullcost track`` then exits with status 2 where the command itself succeeded.
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ class Run:
         self.file = Path(file or os.environ.get("FULLCOST_TRACKER_FILE") or DEFAULT_FILE)
         self.command = command if command is not None else " ".join(sys.argv)
         self.record: dict[str, Any] | None = None
+        self.failure: str | None = None  # why the record could not be written
+        self.quiet = False  # leave the failure to the caller (``fullcost track``) instead of printing it
 
     def __call__(self, fn: Callable[P, T]) -> Callable[P, T]:
         @functools.wraps(fn)
@@ -183,7 +186,11 @@ class Run:
         try:
             append(rec, self.file)
         except OSError as e:
-            print(f"fullcost track: could not write {self.file}: {e.strerror}", file=sys.stderr)
+            why = e.strerror or type(e).__name__
+            self.failure = (f"could not record the run in {self.file}: {why} (the command ran and exited "
+                            f"{exit_code}; its record is lost)")
+            if not self.quiet:
+                print(f"fullcost track: {self.failure}", file=sys.stderr)
         return rec
 
 
@@ -201,13 +208,14 @@ def track(model: str, phase: str = "experiments", *, gpus: int | None = None,
 
 
 def run_command(argv: list[str], model: str, phase: str, gpus: int | None = None,
-                file: str | Path | None = None) -> int:
-    """``fullcost track ... -- CMD``: run CMD as a child, record it, return its exit status (128 + N when a
-    signal N ended it)."""
+                file: str | Path | None = None) -> tuple[int, str | None]:
+    """``fullcost track ... -- CMD``: run CMD as a child, record it; its exit status (128 + N when a signal N ended
+    it) and why its record could not be written (None when it was)."""
     import signal
     import subprocess
 
     r = Run(model, phase, gpus=gpus, file=file, command=" ".join(argv))
+    r.quiet = True
     r.__enter__()
     try:
         proc = subprocess.Popen(argv)
@@ -221,4 +229,4 @@ def run_command(argv: list[str], model: str, phase: str, gpus: int | None = None
         code = proc.wait()
     code = 128 - code if code < 0 else code
     r.finish(code)
-    return code
+    return code, r.failure

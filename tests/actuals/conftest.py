@@ -15,7 +15,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "fullcost" / "actuals" / "data"
-FOCUS_SAMPLE = Path(__file__).parent / "data" / "focus_sample.csv"  # the FinOps FOCUS 1.0 sample (CC BY 4.0)
+REFERENCE = ROOT.parent / "shared" / "reference"  # third-party files, read where they are, never copied here
+FOCUS_SAMPLE = REFERENCE / "focus-1.0-sample" / "focus_sample.csv"  # the FinOps FOCUS 1.0 sample (CC BY 4.0)
+REAL = REFERENCE / "real-records"
+needs_focus_sample = pytest.mark.skipif(not FOCUS_SAMPLE.is_file(), reason=f"the FinOps FOCUS 1.0 sample is not at "
+                                        f"{FOCUS_SAMPLE} (../shared/reference, beside the repository)")
+needs_real_records = pytest.mark.skipif(not (REAL / "slurm" / "SOURCES.tsv").is_file(), reason=f"the real records "
+                                        f"are not at {REAL} (../shared/reference, beside the repository)")
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from gen_sacct import generate  # noqa: E402

@@ -12,7 +12,7 @@ from fullcost.actuals import fleet as flt
 from fullcost.actuals import rules as rl
 from fullcost.actuals import staff as stf
 from fullcost.errors import InputError
-from tests.actuals.conftest import write
+from tests.actuals.conftest import needs_focus_sample, write
 
 FLEET = """
 region: us
@@ -182,6 +182,7 @@ def test_staff_file_errors(tmp_path):
 
 
 @pytest.mark.spark
+@needs_focus_sample
 def test_the_same_allocation_on_duckdb_and_spark(tmp_path, dump):
     """One ledger per engine, the same files: usage, bills and costs must be identical to the last bit."""
     from fullcost.actuals import usage

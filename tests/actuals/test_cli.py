@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from tests.actuals.conftest import DATA, FOCUS_SAMPLE, read_sacct, totals, write
+from tests.actuals.conftest import DATA, FOCUS_SAMPLE, needs_focus_sample, read_sacct, totals, write
 
 
+@needs_focus_sample
 def test_ledger_ingest_usage_bills_costs(cli, tmp_path, dump):
     led = tmp_path / "lab.duckdb"
     assert cli("ledger", "init", str(led)).code == 0
@@ -18,7 +19,8 @@ def test_ledger_ingest_usage_bills_costs(cli, tmp_path, dump):
     j = cli("ingest", "slurm", str(f), "--ledger", str(led), "--format", "json").json()
     assert j["inserted"] == 0 and j["unchanged"] == 796 and len(j["rejects"]) == 4
     u = cli("ledger", "usage", str(led), "--by", "account", "--format", "json").json()
-    assert set(u) == {"rows", "total"} and set(u["rows"][0]) == {"key", "gpu_hours", "usd"}
+    assert set(u) == {"rows", "total", "period", "warnings"} and set(u["rows"][0]) == {"key", "gpu_hours", "usd"}
+    assert u["period"]["basis"] == "the records' span" and u["period"]["from"].startswith("2025-01")
     want = totals(read_sacct(f), "Account")
     assert {x["key"]: round(x["gpu_hours"], 6) for x in u["rows"]} == {k: round(v, 6) for k, v in want.items()}
     assert u["total"]["usd"] == 0.0  # no fleet yet: hours are not priced
@@ -29,14 +31,15 @@ def test_ledger_ingest_usage_bills_costs(cli, tmp_path, dump):
     m = cli("ledger", "usage", str(led), "--by", "model", "--format", "json").json()
     assert {x["key"] for x in m["rows"]} == {"v4", "v3", "unattributed"} and m["total"]["usd"] > 0
     b = cli("ledger", "bills", str(led), "--by", "model", "--format", "json").json()
-    assert set(b) == {"rows", "total"} and set(b["rows"][0]) == {"key", "billed_cost", "effective_cost"}
+    assert set(b) == {"rows", "total", "period", "warnings"}
+    assert set(b["rows"][0]) == {"key", "billed_cost", "effective_cost"}
     assert b["total"]["billed_cost"] == cli("ledger", "bills", str(led), "--by", "ProviderName", "--format",
                                             "json").json()["total"]["billed_cost"]
     c = cli("ledger", "costs", str(led), "--format", "json").json()
     assert {x["model"] for x in c["rows"]} >= {"v4", "v3", "unattributed", "lab"}
     assert c["total"]["usd"] == sum(x["usd"] for x in c["rows"])
     t = cli("ledger", "costs", str(led))
-    assert t.code == 0 and "idle capacity: weighted" in t.out
+    assert t.code == 0 and "idle capacity: weighted" in t.out and f"Period: {c['period']['from']} to " in t.out
     e = cli("ledger", "estimate", str(led), "--model", "v4", "--format", "json").json()
     assert e["name"] == "v4" and e["headline"]["usd_per_gpu_hour"] == 2.0 and e["development"]["items"]
     assert sum(b["usd"] for b in e["bridge"]) == pytest.approx(e["development"]["total_usd"]["mean"])

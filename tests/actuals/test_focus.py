@@ -11,7 +11,7 @@ from fullcost.actuals import engine as eng
 from fullcost.actuals import focus, importer
 from fullcost.actuals import rules as rl
 from fullcost.errors import InputError
-from tests.actuals.conftest import FOCUS_SAMPLE, write
+from tests.actuals.conftest import FOCUS_SAMPLE, needs_focus_sample, write
 
 
 def _import(path, file, version=None, strict=False):
@@ -36,6 +36,7 @@ def _file_sums(path, by=None):
     return out
 
 
+@needs_focus_sample
 def test_the_real_sample_imports_with_the_file_s_own_totals(ledger):
     r = _import(ledger, FOCUS_SAMPLE)
     assert (r.rows, r.inserted, r.rejected) == (1000, 1000, 0)
@@ -52,6 +53,7 @@ def test_the_real_sample_imports_with_the_file_s_own_totals(ledger):
     assert _bills(ledger, "ServiceCategory") == got
 
 
+@needs_focus_sample
 def test_quirks_null_timestamps_extra_columns_and_tags(dledger):
     r = _import(dledger, FOCUS_SAMPLE)
     assert r.rejected == 0
@@ -98,6 +100,7 @@ def test_focus_1_2_negative_costs_and_bad_rows(ledger, tmp_path):
     assert _bills(ledger, "InvoiceId")["total"]["billed_cost"] == pytest.approx(6.5)
 
 
+@needs_focus_sample
 def test_versions(dledger, tmp_path):
     newer = write(tmp_path, "f13.csv", "BilledCost,EffectiveCost,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
                   "ServiceProviderName,HostProviderName\n1,1,2025-01-01,2025-01-02,Usage,A,B\n")
@@ -114,6 +117,7 @@ def test_versions(dledger, tmp_path):
         _import(dledger, notfocus)
 
 
+@needs_focus_sample
 def test_parquet_gives_the_same_totals(dledger, tmp_path):
     import duckdb
 

@@ -50,8 +50,9 @@ def test_bad_rows_are_reported_with_line_and_reason(ledger, dump):
     # rows 99, 199, 299, 399 (file lines 101, 201, ...): ElapsedRaw, truncated, GPU count, Submit
     assert lines[101] == "ElapsedRaw: expected whole seconds, got '12x'"
     assert lines[201] == "truncated line: 6 of 20 fields"
-    assert lines[301].startswith("AllocTRES: a GPU count that is not a whole number in 'cpu=8,gres/gpu=eight")
-    assert lines[401] == "Submit: expected a time like 2025-01-31T12:00:00, got 'yesterday'"
+    assert lines[301].startswith("AllocTRES: a GPU count that is not a whole number of 0 or more in "
+                                 "'cpu=8,gres/gpu=eight")
+    assert lines[401] == "Submit: expected a time like 2025-01-31T12:00:00 in the years 1990 to 2099, got 'yesterday'"
     assert r.rejected == 4 and r.inserted == 396
 
 

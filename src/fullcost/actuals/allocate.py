@@ -19,23 +19,26 @@ model, "unattributed" and "lab" add up to the fleet's cost over the period, the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from fullcost.actuals import focus as fo
+from fullcost.actuals import period as pd
 from fullcost.actuals import rules as rl
 from fullcost.actuals import usage as us
 from fullcost.actuals.engine import Ledger
-from fullcost.actuals.fleet import Fleet, Pool
-from fullcost.actuals.staff import Staff
 from fullcost.errors import InputError
-from fullcost.items import CostItem
+
+if TYPE_CHECKING:
+    from fullcost.actuals.fleet import Fleet, Pool
+    from fullcost.actuals.staff import Staff
+    from fullcost.items import CostItem
 
 LAB = "lab"
+FLEET_SOURCES = ("jobs", "tracker", "energy", "k8s")  # what dates the owned fleet's period (bills do not)
 LABEL = {"final_run": "final run", "experiments": "experiments", "validation": "validation runs",
          "related_model": "related models", "failed": "failed runs", "inference": "inference", "other": "other use"}
 
@@ -46,6 +49,7 @@ class Setup:
     fleet: Fleet | None
     staff: Staff | None
     idle: str
+    period: pd.Period = pd.ALL
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Allocation:
     measured_kwh: float = 0.0
     modelled_hours: float = 0.0
     measured: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    period: dict[str, Any] = field(default_factory=dict)  # period.to_json
 
     def price_used(self, r: us.Row, pool: Pool) -> None:
         """An owned row's depreciation, energy (measured where it was) and facility."""
@@ -120,35 +125,27 @@ def _share(policy: str, weights: dict[str, float]) -> dict[str, float]:
     return {m: w / tot for m, w in weights.items()}
 
 
-def _span(led: Ledger) -> tuple[dt.datetime, dt.datetime] | None:
-    from fullcost.actuals import slurm as sl
-
-    jobs = led.table("jobs")
-    ended = jobs.filter(jobs.state.isin(list(sl.ENDED)) & jobs.end.notnull())
-    tr = led.table("tracker")
-    e = led.table("energy")
-    k = led.table("k8s")
-    lo: list[dt.datetime] = []
-    hi: list[dt.datetime] = []
-    for t, expr_lo, expr_hi in ((jobs, ended.end.min(), ended.end.max()), (tr, tr.end.min(), tr.end.max()),
-                                (e, e.timestamp.min(), e.timestamp.max()),
-                                (k, k.window_start.min(), k.window_end.max())):
-        if not us.has_rows(led, t):
-            continue
-        a, b = led.rows(expr_lo.as_table().cross_join(expr_hi.as_table()))[0]
-        if a is not None:
-            lo.append(a)
-            hi.append(b)
-    if not lo:
+def _fleet_span(led: Ledger, setup: Setup) -> tuple[dt.datetime, dt.datetime] | None:
+    """The fleet's capacity period: --from/--to where given, else from the first day of the month of the first
+    record of owned usage (not bills) to the last."""
+    p = setup.period
+    span = pd.span(led, p, FLEET_SOURCES)
+    if span is None and not (p.start and p.end):
         return None
-    first = min(lo)
-    return dt.datetime(first.year, first.month, 1), max(hi)
+    first = p.start or (span[0] if span else None)
+    last = p.end or (span[1] if span else None)
+    if first is None or last is None:
+        return None
+    return (first if p.start else dt.datetime(first.year, first.month, 1)), last
 
 
 def allocate(led: Ledger, setup: Setup) -> Allocation:
-    rows = us.collect(led, setup.rules, setup.fleet)
+    rows = us.collect(led, setup.rules, setup.fleet, period=setup.period)
     out = Allocation()
     fleet = setup.fleet
+    everything = pd.span(led, setup.period)
+    out.period = pd.to_json(setup.period, *(everything or (None, None)))
+    out.warnings += pd.outliers(led, setup.period)
     owned = [r for r in rows if r.pool != -2]
     for r in rows:
         if not r.idle:
@@ -162,9 +159,12 @@ def allocate(led: Ledger, setup: Setup) -> Allocation:
         out.warnings.append(f"{unpriced:,.0f} GPU-hours on owned GPUs are not priced: {why} "
                             "(give --fleet, or pools that match their cluster and partition)")
     if fleet is not None:
-        span = _span(led)
+        span = _fleet_span(led, setup)
         if span is not None:
             first, last = span
+            if setup.period.given:  # the period asked for, to the end of the last record's day without --to
+                end = last.date() if setup.period.end else last.date() + dt.timedelta(days=1)
+                fleet = dataclasses.replace(fleet, period=(first.date(), end))
             months = fleet.months(first, last)
             out.months = months
             for pi, pool in enumerate(fleet.pools):
@@ -192,15 +192,26 @@ def allocate(led: Ledger, setup: Setup) -> Allocation:
                 if r.pool >= 0 and (r.pool, r.month) not in inside:
                     out.price_used(r, fleet.pools[r.pool])
     _kubernetes(out, setup.idle, [r for r in rows if r.pool == -2])
-    for model, phase, _billed, effective in (fo.attributed(led, setup.rules)
+    for model, phase, _billed, effective in (fo.attributed(led, setup.rules, setup.period)
                                              if us.has_rows(led, led.table("bills")) else []):
         out.add(model, phase, "cloud", float(effective))
     if setup.staff is not None:
+        inside = _staff_months(setup.period)
         for s in setup.staff.shares:
-            out.add(s.model, "other", f"staff:{s.who}:{s.line}", s.usd)
-        for who, _m, usd in setup.staff.unallocated:
-            out.add(LAB, "other", f"staff:{who}:rnd", usd)
+            if inside(s.month):
+                out.add(s.model, "other", f"staff:{s.who}:{s.line}", s.usd)
+        for who, m, usd in setup.staff.unallocated:
+            if inside(m):
+                out.add(LAB, "other", f"staff:{who}:rnd", usd)
     return out
+
+
+def _staff_months(p: pd.Period) -> Any:
+    """Which months of the staff file the period covers (all, without --from/--to)."""
+    lo = p.start.year * 100 + p.start.month if p.start else 0
+    last = p.end - dt.timedelta(days=1) if p.end else None
+    hi = last.year * 100 + last.month if last else 999999
+    return lambda m: lo <= m <= hi
 
 
 def _spread(out: Allocation, policy: str, weights: list[tuple[str, str, float]], amounts: dict[str, float]) -> None:
@@ -235,6 +246,10 @@ def _kubernetes(out: Allocation, policy: str, rows: list[us.Row]) -> None:
 
 def items(alloc: Allocation, model: str, n: int = 1) -> list[CostItem]:
     """Cost items of one model (or "unattributed", or "lab"), point values as arrays of ``n``."""
+    import numpy as np
+
+    from fullcost.items import CostItem
+
     out = []
     for (m, phase, kind), usd in sorted(alloc.usd.items(), key=lambda kv: (kv[0][1], kv[0][2])):
         if m != model:
@@ -276,7 +291,7 @@ def check_rules(alloc: Allocation, rules: rl.Rules, bill_hits: set[int]) -> list
 
 
 def resolve(led: Ledger, rules: str | Path | None = None, fleet: str | Path | None = None,
-            staff: str | Path | None = None, idle: str | None = None) -> Setup:
+            staff: str | Path | None = None, idle: str | None = None, period: pd.Period = pd.ALL) -> Setup:
     """Files given here, else those stored in the ledger (``fullcost ledger config``)."""
     from fullcost.actuals import fleet as flt
     from fullcost.actuals import staff as stf
@@ -307,7 +322,7 @@ def resolve(led: Ledger, rules: str | Path | None = None, fleet: str | Path | No
     policy = idle or (fl.idle if fl else "weighted")
     if policy not in ("weighted", "even", "none"):
         raise InputError(f"--idle: unknown policy '{policy}' (known: weighted, even, none)")
-    return Setup(rs, fl, st, policy)
+    return Setup(rs, fl, st, policy, period)
 
 
 def energy(alloc: Allocation) -> dict[str, Any]:
@@ -336,6 +351,7 @@ def summary(alloc: Allocation) -> dict[str, Any]:
         hours = sum(h for (mm, _), h in alloc.gpu_hours.items() if mm == m)
         rows.append({"model": m, "gpu_hours": hours, "usd": alloc.total(m), "by_kind": kinds})
     return {"rows": rows, "total": {"usd": alloc.total(), "gpu_hours": sum(alloc.gpu_hours.values())},
+            "period": alloc.period,
             "fleet": {"capacity_gpu_hours": alloc.capacity_hours, "used_gpu_hours": alloc.used_hours,
                       "idle_gpu_hours": alloc.idle_hours, "usd": alloc.fleet_usd,
                       "months": [f"{m // 100}-{m % 100:02d}" for m in alloc.months], "energy": energy(alloc)},

@@ -15,6 +15,7 @@ from typing import Any
 from fullcost import views
 from fullcost.actuals import allocate as al
 from fullcost.actuals import engine, focus
+from fullcost.actuals import period as pd
 from fullcost.errors import InputError
 from fullcost.estimation import Headline
 from fullcost.items import CostItem
@@ -38,11 +39,12 @@ class ActualEstimate:
 
 def run(ledger: str | Path, model: str, *, samples: int = 1, rules: str | Path | None = None,
         fleet: str | Path | None = None, staff: str | Path | None = None, idle: str | None = None,
-        headline_rate: float | None = None) -> ActualEstimate:
+        headline_rate: float | None = None, period: pd.Period = pd.ALL) -> ActualEstimate:
     with engine.open_ledger(ledger, read_only=True) as led:
-        setup = al.resolve(led, rules, fleet, staff, idle)
+        setup = al.resolve(led, rules, fleet, staff, idle, period)
         alloc = al.allocate(led, setup)
-        warnings = list(alloc.warnings) + al.check_rules(alloc, setup.rules, focus.rule_hits(led, setup.rules))
+        warnings = list(alloc.warnings) + al.check_rules(alloc, setup.rules,
+                                                         focus.rule_hits(led, setup.rules, period))
     known = [m for m in alloc.models() if m not in (al.LAB,)]
     if model not in known:
         raise InputError(f"no usage, bills or staff in the ledger are attributed to model '{model}' "
@@ -76,6 +78,7 @@ def to_json(est: ActualEstimate) -> dict[str, Any]:
         "name": est.model,
         "source": "ledger",
         "ledger": est.ledger,
+        "period": a.period,
         "samples": est.samples,
         "seed": 0,
         "headline": {"usd": h.usd, "gpu_hours": h.gpu_hours, "usd_per_gpu_hour": h.usd_per_gpu_hour,

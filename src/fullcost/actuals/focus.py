@@ -13,14 +13,15 @@ reported as a bad row.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fullcost.actuals import csvfile
+from fullcost.actuals import period as pd
 from fullcost.actuals import rules as rl
 from fullcost.actuals import schema as sch
-from fullcost.actuals.fx import Fx
+from fullcost.actuals.fx import PLAUSIBLE, Fx
 from fullcost.actuals.importer import Feed
 from fullcost.errors import InputError
 
@@ -79,23 +80,6 @@ def detect_version(file: str, cols: list[str], forced: str | None) -> str:
     return "1.0"
 
 
-def _csv_header(path: Path) -> list[str]:
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            row = next(csv.reader(f), None)
-    except FileNotFoundError:
-        raise InputError("file not found", str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a FOCUS CSV or Parquet file", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text: expected a FOCUS CSV (or a .parquet file)", str(path)) from None
-    except csv.Error as e:
-        raise InputError(f"not a CSV header: {e}", str(path), 1) from None
-    if not row:
-        raise InputError("empty file: expected a FOCUS export with a header line", str(path), 1)
-    return row
-
-
 def _is_parquet(path: Path) -> bool:
     try:
         with open(path, "rb") as f:
@@ -112,26 +96,29 @@ def _j(s: ir.StringValue) -> ir.StringValue:
 
 
 def parse(raw: ir.Table, header: list[str], version: str, fx: Fx) -> ir.Table:
+    """Columns by name (case-insensitive), read by position: ``c{i}`` is the header's i-th column."""
     import ibis
 
-    by_lower = {h.lower(): h for h in header}
-    cols = {c: by_lower.get(c.lower()) for c in sch.FOCUS_COLUMNS}
-    extras = [h for h in header if h.lower() not in {c.lower() for c in sch.FOCUS_COLUMNS}]
+    pos = csvfile.named(header)
+    cols = {c: pos.get(c.lower()) for c in sch.FOCUS_COLUMNS}
+    focus_lower = {c.lower() for c in sch.FOCUS_COLUMNS}
+    extras = [(i, h.strip() or f"column {i + 1}") for i, h in enumerate(header)
+              if h.strip().lower() not in focus_lower or pos.get(h.strip().lower()) != i]
     null = ibis.null("string")
 
-    def txt(col: str | None) -> ir.StringValue:
-        if col is None:
+    def txt(i: int | None) -> ir.StringValue:
+        if i is None:
             return null
-        v = raw[col]
+        v = raw[csvfile.col(i)]
         t = fx.trim(v)
         return ibis.cases((t.isnull() | (t == "") | (t.upper() == "NULL"), null), else_=v)
 
     a = raw.select(
         "_line",
-        _hash=fx_hash([raw[h] for h in header]),
-        **{f"_t_{c}": txt(h) for c, h in cols.items()},
-        x_extra=("{" + ibis.literal(", ").join([f'"{json.dumps(h)[1:-1]}": ' + _j(txt(h)) for h in extras]) + "}")
-        if extras else null,
+        _hash=fx_hash([raw[csvfile.col(i)] for i in range(len(header))]),
+        **{f"_t_{c}": txt(i) for c, i in cols.items()},
+        x_extra=("{" + ibis.literal(", ").join([f'"{json.dumps(h)[1:-1]}": ' + _j(txt(i)) for i, h in extras])
+                 + "}") if extras else null,
     )
     typed: dict[str, Any] = {}
     for c in sch.FOCUS_COLUMNS:
@@ -146,7 +133,7 @@ def parse(raw: ir.Table, header: list[str], version: str, fx: Fx) -> ir.Table:
                  **typed)
 
     def q(v: ir.StringValue) -> ir.StringValue:
-        return "'" + v.fill_null("") + "'"
+        return "'" + v.fill_null("").substr(0, 200) + "'"
 
     checks: list[tuple[Any, Any]] = []
     for c in REQUIRED:
@@ -155,7 +142,8 @@ def parse(raw: ir.Table, header: list[str], version: str, fx: Fx) -> ir.Table:
         checks.append((b[f"_t_{c}"].notnull() & b[c].isnull(), f"{c}: expected a number, got " + q(b[f"_t_{c}"])))
     for c in sorted(sch.FOCUS_TIME):
         checks.append((b[f"_t_{c}"].notnull() & b[c].isnull(),
-                       f"{c}: expected a date-time like 2024-09-01T00:00:00Z, got " + q(b[f"_t_{c}"])))
+                       f"{c}: expected a date-time like 2024-09-01T00:00:00Z or 9/1/24 {PLAUSIBLE}, got "
+                       + q(b[f"_t_{c}"])))
     checks.append((~b.ChargeCategory.isin(list(CATEGORIES)),
                    "ChargeCategory: expected one of " + ", ".join(CATEGORIES) + ", got " + q(b.ChargeCategory)))
     reversal = (b.ChargeCategory.isin(["Credit", "Adjustment"]) | (b.ChargeClass.fill_null("") == "Correction")
@@ -166,7 +154,11 @@ def parse(raw: ir.Table, header: list[str], version: str, fx: Fx) -> ir.Table:
                        + " charge (negative amounts belong to Credit or Adjustment rows, corrections, or reversals "
                        "with a negative quantity)"))
     checks.append((b.ChargePeriodEnd < b.ChargePeriodStart,
-                   ibis.literal("ChargePeriodEnd: before ChargePeriodStart")))
+                   "ChargePeriodEnd: " + q(b._t_ChargePeriodEnd) + " is before ChargePeriodStart "
+                   + q(b._t_ChargePeriodStart)))
+    checks.append((b.BillingPeriodEnd < b.BillingPeriodStart,
+                   "BillingPeriodEnd: " + q(b._t_BillingPeriodEnd) + " is before BillingPeriodStart "
+                   + q(b._t_BillingPeriodStart)))
     tags = fx.trim(b.Tags)
     checks.append((tags.notnull() & ~(tags.startswith("{") & tags.endswith("}")),
                    "Tags: expected a JSON object such as {\"project\": \"v4\"}, got " + q(b.Tags)))
@@ -191,46 +183,48 @@ def feed(led: Ledger, path: str | Path, version: str | None = None) -> Feed:
     parquet = p.suffix.lower() == ".parquet" or _is_parquet(p)
     if parquet:
         try:
-            header = led.parquet_columns(p)  # type: ignore[attr-defined]
+            header = led.parquet_columns(p)
         except Exception as e:
-            raise InputError(f"not a readable Parquet file: {str(e).splitlines()[0]}", str(p)) from None
+            raise InputError(f"not a readable Parquet file: {str(e).splitlines()[0][:200]}", str(p)) from None
     else:
-        header = _csv_header(p)
-    lower = [h.lower() for h in header]
-    dup = sorted({h for h in header if lower.count(h.lower()) > 1})
+        header = csvfile.header(p, "a FOCUS export")
+    dup = csvfile.duplicates(header)
     if dup:
         raise InputError(f"the header names {', '.join(dup)} more than once", str(p), 1)
-    ver = detect_version(str(p), header, version)
-    cols_by_lower = {h.lower() for h in header}
-    missing = [c for c in MANDATORY if c.lower() not in cols_by_lower and c not in REQUIRED]
+    names = [h.strip() for h in header]
+    ver = detect_version(str(p), names, version)
+    have = {h.lower() for h in names}
+    missing = [c for c in MANDATORY if c.lower() not in have and c not in REQUIRED]
     notes = [f"FOCUS {ver}" + (f"; the file lacks mandatory columns {', '.join(missing)} (read as NULL)"
                                 if missing else "")]
-    extra = [h for h in header if h.lower() not in {c.lower() for c in sch.FOCUS_COLUMNS}]
+    extra = [h or f"column {i + 1}" for i, h in enumerate(names) if h.lower() not in {c.lower() for c in
+                                                                                       sch.FOCUS_COLUMNS}]
     if extra:
         notes.append(f"columns outside FOCUS kept in x_extra: {', '.join(extra)}")
     if parquet:
         return Feed(kind="focus", spec=sch.BILLS, file=p,
-                    raw=lambda numbered: led.parquet("_raw_focus", p, header),
+                    raw=lambda path, numbered: led.parquet("_raw_focus", path, header),
                     parse=lambda raw: parse(raw, header, ver, Fx(led.dialect)), where="row", notes=notes)
     return Feed(
-        kind="focus", spec=sch.BILLS, file=p,
-        raw=lambda numbered: led.csv("_raw_focus", p, header, numbered),
+        kind="focus", spec=sch.BILLS, file=p, text=True,
+        raw=lambda path, numbered: led.csv("_raw_focus", path, len(header), numbered),
         parse=lambda raw: parse(raw, header, ver, Fx(led.dialect)),
-        structural=led.csv_rejects, lines=led.csv_lines, notes=notes,
+        structural=led.csv_rejects, lines=lambda path, idx, structural: led.csv_lines(idx, structural),
+        notes=notes,
     )
 
 
 # ---- the bills report --------------------------------------------------------------------------------------
 
 
-def bills(led: Ledger, by: str, rules: rl.Rules) -> dict[str, Any]:
+def bills(led: Ledger, by: str, rules: rl.Rules, period: pd.Period = pd.ALL) -> dict[str, Any]:
     """``ledger bills --by COLUMN``: {"rows": [{"key", "billed_cost", "effective_cost"}], "total": {...}}."""
 
-    t = led.table("bills")
+    t = pd.records(led, "bills", period)
     canon = {c.lower(): c for c in (*sch.FOCUS_COLUMNS, "x_extra", "focus_version")}
     if by in ("model", "phase"):
         acc: dict[str, list[Any]] = {}
-        for model, phase, b, e in attributed(led, rules):
+        for model, phase, b, e in attributed(led, rules, period):
             a = acc.setdefault(model if by == "model" else phase, [0, 0])
             a[0] += b
             a[1] += e
@@ -254,17 +248,18 @@ def bills(led: Ledger, by: str, rules: rl.Rules) -> dict[str, Any]:
             "total": {"billed_cost": float(tb), "effective_cost": float(te)}}
 
 
-def attributed(led: Ledger, rules: rl.Rules) -> list[tuple[str, str, Any, Any]]:
-    """(model, phase, BilledCost, EffectiveCost) of the bills, by the rules; the rest "unattributed"."""
-    return _attributed(led, rules)[0]
+def attributed(led: Ledger, rules: rl.Rules, period: pd.Period = pd.ALL) -> list[tuple[str, str, Any, Any]]:
+    """(model, phase, BilledCost, EffectiveCost) of the bills in the period, by the rules; the rest
+    "unattributed"."""
+    return _attributed(led, rules, period)[0]
 
 
-def rule_hits(led: Ledger, rules: rl.Rules) -> set[int]:
-    return _attributed(led, rules)[1]
+def rule_hits(led: Ledger, rules: rl.Rules, period: pd.Period = pd.ALL) -> set[int]:
+    return _attributed(led, rules, period)[1]
 
 
-def _attributed(led: Ledger, rules: rl.Rules) -> tuple[list[tuple[str, str, Any, Any]], set[int]]:
-    t = led.table("bills")
+def _attributed(led: Ledger, rules: rl.Rules, period: pd.Period) -> tuple[list[tuple[str, str, Any, Any]], set[int]]:
+    t = pd.records(led, "bills", period)
     src_rules = rules.for_source("focus")
     need = sorted(rl.fields_used(src_rules))
     if need:

@@ -1,17 +1,27 @@
 """The few functions whose spelling differs by engine, behind one name, so the logic around them is written once.
 
 - ``split``: DuckDB splits on a literal, Spark on a regular expression;
-- ``strict_time``: a timestamp in one exact format, NULL when the text is not one (DuckDB ``try_strptime``,
-  Spark ``try_to_timestamp``), several times faster than a cast.
+- ``iso_time``: a timestamp in sacct's one exact format, NULL when the text is not one (DuckDB ``try_strptime``,
+  Spark ``try_to_timestamp``), several times faster than a cast;
+- ``any_time``: the date-times real exports write (ISO 8601 with or without ``T``, ``Z`` or an offset, which is
+  converted to UTC; ``YYYY-MM-DD HH:MM:SS``; ``M/D/YY`` and ``M/D/YYYY`` as Excel saves them, with an optional
+  time and AM/PM), NULL for anything else and for a year outside ``YEARS``: a date is never guessed.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+
+YEARS = (1990, 2099)  # a record dated outside these years is an error, never stored
+PLAUSIBLE = f"in the years {YEARS[0]} to {YEARS[1]}"
+_FAST = r"^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ?$"
+_HMS = r"(?:[T ]([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(\.\d{1,9})?)?)?"
+_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _HMS + r" ?(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$"
+_US = r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})" + _HMS.replace("[T ]", "[T ]+") + r" ?(AM|PM)?$"
 
 
 class Fx:
@@ -28,51 +38,101 @@ class Fx:
     def iso_time(self, s: ir.StringValue) -> ir.TimestampValue:
         """``YYYY-MM-DDTHH:MM:SS`` (how sacct prints times) as a timestamp, else NULL."""
         if self.spark:
-            return _try_to_timestamp(s, "yyyy-MM-dd'T'HH:mm:ss")
-        return _try_strptime(s, "%Y-%m-%dT%H:%M:%S")
+            return _udf(1)(s, "yyyy-MM-dd'T'HH:mm:ss")  # type: ignore[no-any-return]
+        return _udf(0)(s, "%Y-%m-%dT%H:%M:%S")  # type: ignore[no-any-return]
 
     def trim(self, s: ir.StringValue) -> ir.StringValue:
         """Spaces off both ends (Ibis's ``strip`` writes ``\\v`` into Spark SQL, where it means the letter v)."""
-        if not _cache:
-            _cache.extend(_builtins())
-        return _cache[2](s)  # type: ignore[operator,no-any-return]
+        return _udf(2)(s)  # type: ignore[no-any-return]
 
     def any_time(self, s: ir.StringValue) -> ir.TimestampValue:
-        """A timestamp written as ISO 8601 or the way exports do (``2024-09-18 22:00:00``, ``...T22:00:00Z``,
-        ``+00:00``), read as UTC; else NULL."""
-        txt = self.trim(s).re_replace(r"(?i)(z|[+-]00:?00|\s*utc)$", "").replace("T", " ")
-        return txt.try_cast("timestamp")
+        import ibis
+
+        t = self.trim(s).upper()
+        fast = t.replace("T", " ").replace("Z", "").try_cast("timestamp")
+        return plausible(ibis.cases((t.re_search(_FAST), fast), (t.re_search(_ISO), _iso(t)),
+                                    (t.re_search(_US), _us(t)), else_=ibis.null("timestamp")))
 
 
-def _builtins() -> tuple[object, object, object]:
+def plausible(ts: ir.TimestampValue) -> ir.TimestampValue:
+    """``ts``, or NULL when its year is outside ``YEARS``."""
     import ibis
 
-    sig = (("string", "string"), "timestamp")
-
-    def try_strptime(s: object, fmt: object) -> object:
-        """DuckDB's try_strptime."""
-
-    def try_to_timestamp(s: object, fmt: object) -> object:
-        """Spark's try_to_timestamp."""
-
-    def trim(s: object) -> object:
-        """TRIM(s): spaces off both ends, in DuckDB and Spark alike."""
-
-    return (ibis.udf.scalar.builtin(try_strptime, name="try_strptime", signature=sig),
-            ibis.udf.scalar.builtin(try_to_timestamp, name="try_to_timestamp", signature=sig),
-            ibis.udf.scalar.builtin(trim, name="trim", signature=(("string",), "string")))
+    return ibis.cases((ts.year().between(*YEARS), ts), else_=ibis.null("timestamp"))
 
 
-_cache: list[object] = []
+def out_of_years(ts: ir.TimestampValue) -> ir.BooleanValue:
+    return ts.notnull() & ~ts.year().between(*YEARS)
 
 
-def _try_strptime(s: ir.StringValue, fmt: str) -> ir.TimestampValue:
+def _two(v: ir.StringValue) -> ir.StringValue:
+    return v.lpad(2, "0")
+
+
+def _stamp(y: ir.StringValue, mo: ir.StringValue, d: ir.StringValue, h: ir.StringValue, mi: ir.StringValue,
+           sec: ir.StringValue, frac: ir.StringValue) -> ir.TimestampValue:
+    import ibis
+
+    sec = ibis.cases((sec == "", "00"), else_=sec)
+    mi = ibis.cases((mi == "", "00"), else_=mi)
+    text = (y + "-" + _two(mo) + "-" + _two(d) + " " + _two(ibis.cases((h == "", "0"), else_=h)) + ":" + mi + ":"
+            + sec + frac.substr(0, 7))
+    return text.try_cast("timestamp")
+
+
+def _iso(t: ir.StringValue) -> ir.TimestampValue:
+    import ibis
+
+    def g(i: int) -> ir.StringValue:
+        return t.re_extract(_ISO, i)
+
+    ts = _stamp(g(1), g(2), g(3), g(4), g(5), g(6), g(7))
+    off = g(8)
+    sign = ibis.cases((off.startswith("-"), -1), else_=1)
+    digits = off.replace(":", "")
+    minutes = ibis.cases((off.isin(["", "Z", "UTC", "GMT"]), 0),
+                         else_=sign * (digits.substr(1, 2).try_cast("int64") * 60
+                                       + ibis.cases((digits.length() > 3, digits.substr(3, 2)), else_="0")
+                                       .try_cast("int64")))
+    return ts - minutes.cast("int32").as_interval("m")
+
+
+def _us(t: ir.StringValue) -> ir.TimestampValue:
+    import ibis
+
+    def g(i: int) -> ir.StringValue:
+        return t.re_extract(_US, i)
+
+    yy = g(3)
+    year = ibis.cases((yy.length() == 4, yy), (yy.try_cast("int64") < 30, "20" + yy), else_="19" + yy)
+    h, ampm = g(4), g(8)
+    hour = ibis.cases((ampm == "", h),
+                      (h == "", "0"),
+                      else_=(h.try_cast("int64") % 12 + ibis.cases((ampm == "PM", 12), else_=0)).cast("string"))
+    bad_ampm = (ampm != "") & (h != "") & ((h.try_cast("int64") > 12) | (h.try_cast("int64") == 0))
+    ts = _stamp(year, g(1), g(2), hour, g(5), g(6), g(7))
+    return ibis.cases((bad_ampm, ibis.null("timestamp")), else_=ts)
+
+
+_cache: list[Any] = []
+
+
+def _udf(i: int) -> Any:
     if not _cache:
-        _cache.extend(_builtins())
-    return _cache[0](s, fmt)  # type: ignore[operator,no-any-return]
+        import ibis
 
+        sig = (("string", "string"), "timestamp")
 
-def _try_to_timestamp(s: ir.StringValue, fmt: str) -> ir.TimestampValue:
-    if not _cache:
-        _cache.extend(_builtins())
-    return _cache[1](s, fmt)  # type: ignore[operator,no-any-return]
+        def try_strptime(s: object, fmt: object) -> object:
+            """DuckDB's try_strptime."""
+
+        def try_to_timestamp(s: object, fmt: object) -> object:
+            """Spark's try_to_timestamp."""
+
+        def trim(s: object) -> object:
+            """TRIM(s): spaces off both ends, in DuckDB and Spark alike."""
+
+        _cache.extend([ibis.udf.scalar.builtin(try_strptime, name="try_strptime", signature=sig),
+                       ibis.udf.scalar.builtin(try_to_timestamp, name="try_to_timestamp", signature=sig),
+                       ibis.udf.scalar.builtin(trim, name="trim", signature=(("string",), "string"))])
+    return _cache[i]

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fullcost.actuals import jsondepth
 from fullcost.actuals import schema as sch
 from fullcost.actuals.focus import fx_hash
 from fullcost.actuals.fx import Fx
@@ -144,14 +145,18 @@ def read(path: Path) -> tuple[pa.Table, list[tuple[int, str]], str]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("file not found", str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read: {e}", str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected an OpenCost export (JSON or CSV)", str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text: expected an OpenCost export (JSON or CSV)", str(path)) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", str(path)) from None
     if text.lstrip().startswith(("{", "[")):
+        data = jsondepth.loads(text, str(path))
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON: {e.msg}", str(path), e.lineno) from None
-        rows, bad, where = _from_json(path, data)
+            rows, bad, where = _from_json(path, data)
+        except RecursionError:
+            raise InputError(jsondepth.TOO_DEEP, str(path)) from None
     else:
         rows, bad, where = _from_csv(path)
     cols = ["_line", "_where", *FIELDS]
@@ -207,7 +212,7 @@ def feed(led: Ledger, path: str | Path) -> Feed:
     table, bad, where = read(p)
     return Feed(
         kind="opencost", spec=sch.K8S, file=p,
-        raw=lambda numbered: led.arrow("_raw_opencost", table),
+        raw=lambda path, numbered: led.arrow("_raw_opencost", table),
         parse=lambda raw: parse(raw, Fx(led.dialect)),
         structural=lambda: list(bad), where=where,
     )

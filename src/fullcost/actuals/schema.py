@@ -1,7 +1,8 @@
 """The tables of a ledger: what each importer stores, and the key that makes an import idempotent.
 
-Every table carries ``import_id`` (which import wrote the row). Keys: Slurm jobs by (cluster, job id, submit
-time), the identity Slurm's own database uses (a requeued job gets a new submit time); tracker records by
+Every table carries ``import_id`` (which import wrote the row). Keys: Slurm jobs by (cluster, job id, task,
+submit time), the identity Slurm's own database uses (a requeued job gets a new submit time; ``task`` is an array
+task ``_5``, a pending range ``_[1-3]``, a heterogeneous component ``+1``, or ''); tracker records by
 the id the tracker wrote; bills, energy and Kubernetes rows by a hash of the row and its occurrence among
 identical rows, so a file that lists the same charge twice keeps both and a second import adds neither.
 """
@@ -26,10 +27,10 @@ class TableSpec:
 
 
 JOBS = TableSpec("jobs", {
-    "cluster": "string", "job_id": "int64", "submit": "timestamp", "job_name": "string", "user": "string",
-    "account": "string", "partition": "string", "state": "string", "end": "timestamp", "elapsed": "int64",
+    "cluster": "string", "job_id": "int64", "task": "string", "submit": "timestamp", "job_name": "string",
+    "user": "string", "account": "string", "partition": "string", "state": "string", "end": "timestamp", "elapsed": "int64",
     "gpus": "int64", "import_id": "int64",
-}, ("cluster", "job_id", "submit"))
+}, ("cluster", "job_id", "task", "submit"))
 
 # FOCUS 1.0, plus the columns 1.1 and 1.2 added (FOCUS_Spec specification/columns at tags v1.0, v1.1, v1.2)
 FOCUS_10 = (

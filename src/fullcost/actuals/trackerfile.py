@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fullcost.actuals import jsondepth
 from fullcost.actuals import rules as rl
 from fullcost.actuals import schema as sch
 from fullcost.actuals.fx import Fx
@@ -29,25 +30,33 @@ def read(path: Path) -> tuple[pa.Table, list[tuple[int, str]]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("file not found", str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read: {e}", str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected the JSON-lines file `fullcost track` writes", str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text: expected the JSON-lines file `fullcost track` writes", str(path)) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", str(path)) from None
     rows: list[dict[str, Any]] = []
     bad: list[tuple[int, str]] = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            bad.append((n, f"not a JSON record ({e.msg}, column {e.colno}): a truncated write?"))
+            rec = jsondepth.loads(line, str(path), n)
+        except InputError as e:
+            bad.append((n, e.message))
             continue
         if not isinstance(rec, dict):
             bad.append((n, "expected a JSON object"))
             continue
         row: dict[str, Any] = {"_line": n}
-        for f in FIELDS:
-            v = rec.get(f)
-            row[f] = None if v is None else (json.dumps(v) if isinstance(v, dict | list) else str(v))
+        try:
+            for f in FIELDS:
+                v = rec.get(f)
+                row[f] = None if v is None else (json.dumps(v) if isinstance(v, dict | list) else str(v))
+        except RecursionError:
+            bad.append((n, jsondepth.TOO_DEEP))
+            continue
         rows.append(row)
     table = pa.table({c: pa.array([r.get(c) for r in rows], type=pa.int64() if c == "_line" else pa.string())
                       for c in ("_line", *FIELDS)})
@@ -90,10 +99,8 @@ def parse(raw: ir.Table, fx: Fx) -> ir.Table:
     )
 
 
-def order(t: ir.Table) -> list[Any]:
-    import ibis
-
-    return [ibis.desc(t.end)]
+# among records with one id: the one that ended last, then the longest
+ORDER = (("end", True), ("duration_s", True))
 
 
 def feed(led: Ledger, path: str | Path) -> Feed:
@@ -101,7 +108,7 @@ def feed(led: Ledger, path: str | Path) -> Feed:
     table, bad = read(p)
     return Feed(
         kind="tracker", spec=sch.TRACKER, file=p,
-        raw=lambda numbered: led.arrow("_raw_tracker", table),
-        parse=lambda raw: parse(raw, Fx(led.dialect)), order=order,
+        raw=lambda path, numbered: led.arrow("_raw_tracker", table),
+        parse=lambda raw: parse(raw, Fx(led.dialect)), order=ORDER,
         structural=lambda: list(bad),
     )

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from fullcost.actuals import period as pd
 from fullcost.actuals import rules as rl
-from fullcost.actuals import slurm as sl
+from fullcost.actuals import slurmrows as sl
 from fullcost.actuals.engine import Ledger
 
 if TYPE_CHECKING:
@@ -151,10 +152,10 @@ def has_rows(led: Ledger, t: ir.Table) -> bool:
     return bool(memo[key])
 
 
-def _slurm(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) -> list[Row]:
+def _slurm(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None, period: pd.Period) -> list[Row]:
     import ibis
 
-    jobs = led.table("jobs")
+    jobs = pd.records(led, "jobs", period)
     ended = jobs.filter(jobs.state.isin(list(sl.ENDED)) & jobs.end.notnull())
     j = ended.mutate(failed=ended.state.isin(list(sl.FAILED)), month=_month(ended.end),
                      gpu_s=ended.gpus * ended.elapsed, idle=ibis.literal(False),
@@ -195,12 +196,12 @@ def _slurm(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) ->
     return _agg(led, allrows.drop("job_id"), "slurm", by, [], rules, fleet, {"cluster", "partition"})
 
 
-def _tracker(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) -> list[Row]:
+def _tracker(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None, period: pd.Period) -> list[Row]:
     import ibis
 
-    tr = led.table("tracker")
-    if not has_rows(led, tr):
+    if not has_rows(led, led.table("tracker")):
         return []
+    tr = pd.records(led, "tracker", period)
     jobs = led.table("jobs")
     alone = tr.filter(tr.slurm_job_id.isnull() | ~tr.slurm_job_id.isin(jobs.job_id))
     failed = alone.exit_code.notnull() & (alone.exit_code != 0)
@@ -217,7 +218,7 @@ def _tracker(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) 
     return _agg(led, t, "tracker", by, [], rules, fleet, {"cluster"})
 
 
-def _codecarbon(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) -> list[Row]:
+def _codecarbon(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None, period: pd.Period) -> list[Row]:
     import ibis
 
     e = led.table("energy")
@@ -227,12 +228,13 @@ def _codecarbon(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | Non
     run = e.run_id.fill_null(e.row_hash + ":" + e.occurrence.cast("string"))
     rn = ibis.row_number().over(group_by=run, order_by=[ibis.desc(e.timestamp), ibis.desc(e.duration_s),
                                                           e.row_hash, e.occurrence])
-    last = e.mutate(_rn=rn).filter(lambda x: x._rn == 0)
+    last = pd.within(e.mutate(_rn=rn).filter(lambda x: x._rn == 0).drop("_rn"), "energy", period)
     jobs = led.table("jobs")
     last = last.filter(~last.project_name.fill_null("").try_cast("int64").isin(jobs.job_id)
                        | last.project_name.fill_null("").try_cast("int64").isnull())
-    # CodeCarbon writes gpu_energy 0 where it saw no GPU: only energy above 0 is a measurement
-    metered = last.gpu_energy_kwh.fill_null(0) > 0
+    # CodeCarbon writes gpu_energy 0 where it saw no GPU: only energy above 0 is a measurement, and only in a row
+    # whose flush completed (a row without energy_consumed keeps its GPU-hours, its energy modelled)
+    metered = (last.gpu_energy_kwh.fill_null(0) > 0) & last.energy_kwh.notnull()
     t = last.mutate(failed=ibis.literal(False), month=_month(last.timestamp),
                     gpu_s=(last.gpu_count.fill_null(0).cast("decimal(38, 12)") * last.duration_s).cast(SECS),
                     gpu_kwh=ibis.cases((metered, last.gpu_energy_kwh.cast(KWH)), else_=ibis.literal(0, KWH)),
@@ -245,12 +247,12 @@ def _codecarbon(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | Non
     return _agg(led, t, "codecarbon", by, [], rules, fleet, {"cluster"})
 
 
-def _opencost(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None) -> list[Row]:
+def _opencost(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None, period: pd.Period) -> list[Row]:
     import ibis
 
-    k = led.table("k8s")
-    if not has_rows(led, k):
+    if not has_rows(led, led.table("k8s")):
         return []
+    k = pd.records(led, "k8s", period)
     t = k.mutate(failed=ibis.literal(False), month=_month(k.window_start),
                  gpu_s=(k.gpu_hours * 3600).cast("decimal(38, 6)"), usd=k.total_cost.cast("decimal(38, 18)"),
                  model=ibis.null("string"), phase=ibis.null("string"), user=ibis.null("string"),
@@ -261,12 +263,13 @@ def _opencost(led: Ledger, by: str | None, rules: rl.Rules, fleet: Fleet | None)
     return [Row(r.source, r.key, r.model, r.phase, r.month, -2, r.gpu_s, r.usd, r.rule, r.idle) for r in rows]
 
 
-def collect(led: Ledger, rules: rl.Rules, fleet: Fleet | None, by: str | None = None) -> list[Row]:
-    """All usage, aggregated by (by-key, model, phase, month, pool)."""
+def collect(led: Ledger, rules: rl.Rules, fleet: Fleet | None, by: str | None = None,
+            period: pd.Period = pd.ALL) -> list[Row]:
+    """All usage in the period, aggregated by (by-key, model, phase, month, pool)."""
     field = by if by in ("account", "user", "state", "partition", "cluster") else None
     out: list[Row] = []
     for f in (_slurm, _tracker, _codecarbon, _opencost):
-        out += f(led, field, rules, fleet)
+        out += f(led, field, rules, fleet, period)
     # one order whatever the engine returns, so that sums of floats come out the same to the last bit
     out.sort(key=lambda r: (r.source, str(r.key), r.model, r.phase, r.month, r.pool, r.rule, r.idle, r.gpu_s, r.usd,
                             r.gpu_kwh, r.measured_s))
