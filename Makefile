@@ -24,6 +24,7 @@ $(DEMO_STAMP): pyproject.toml
 demo: $(DEMO_STAMP)
 	$(BIN)/fullcost estimate deepseek-v3
 	@mkdir -p out && $(BIN)/fullcost report deepseek-v3 --samples 100000 -o out/deepseek-v3-report.html --figures out/figures --xlsx out/deepseek-v3.xlsx
+	@echo "fullcost is installed in $(VENV): run it as $(BIN)/fullcost, or after 'source $(BIN)/activate' as fullcost"
 	@echo
 	@echo "The interactive app: $(BIN)/fullcost serve   then open http://127.0.0.1:8000/m/deepseek-v3"
 	@echo "  (move an assumption and the iceberg follows; --workers N for more users; see README, Serve)"

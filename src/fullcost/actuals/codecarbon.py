@@ -50,8 +50,8 @@ def parse(raw: ir.Table, header: list[str], fx: Fx) -> ir.Table:
 
     a = raw.select("_line", _hash=fx_hash([raw[csvfile.col(i)] for i in range(len(header))]), _ts=txt("timestamp"),
                    _gc=txt("gpu_count"), **{f"_{k}": txt(k) for k in NUMBERS}, **{v: txt(k) for k, v in TEXTS.items()})
-    b = a.mutate(timestamp=fx.any_time(a._ts), gpu_count_d=a._gc.try_cast(sch.DEC_QTY),
-                 **{v: a[f"_{k}"].try_cast(sch.DEC_QTY) for k, v in NUMBERS.items()})
+    b = a.mutate(timestamp=fx.any_time(a._ts), gpu_count_d=fx.number(a._gc, sch.DEC_QTY),
+                 **{v: fx.number(a[f"_{k}"], sch.DEC_QTY) for k, v in NUMBERS.items()})
 
     def q(v: ir.StringValue) -> ir.StringValue:
         return "'" + v.fill_null("").substr(0, 200) + "'"

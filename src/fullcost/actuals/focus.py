@@ -124,7 +124,7 @@ def parse(raw: ir.Table, header: list[str], version: str, fx: Fx) -> ir.Table:
     for c in sch.FOCUS_COLUMNS:
         t = a[f"_t_{c}"]
         if c in sch.FOCUS_DECIMAL:
-            typed[c] = fx.trim(t).try_cast(sch.DEC_COST)
+            typed[c] = fx.number(t, sch.DEC_COST, money=True)
         elif c in sch.FOCUS_TIME:
             typed[c] = fx.any_time(t)
         else:

@@ -22,6 +22,9 @@ _FAST = r"^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ?$"
 _HMS = r"(?:[T ]([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(\.\d{1,9})?)?)?"
 _ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _HMS + r" ?(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$"
 _US = r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})" + _HMS.replace("[T ]", "[T ]+") + r" ?(AM|PM)?$"
+NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$"
+# an amount as a spreadsheet shows it: $10,100.00, -$5.00, ($1,000.00)
+_MONEY = r"^(-|[(])?[$]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?[)]?$|^(-|[(])?[$][0-9]+([.][0-9]+)?[)]?$"
 
 
 class Fx:
@@ -44,6 +47,21 @@ class Fx:
     def trim(self, s: ir.StringValue) -> ir.StringValue:
         """Spaces off both ends (Ibis's ``strip`` writes ``\\v`` into Spark SQL, where it means the letter v)."""
         return _udf(2)(s)  # type: ignore[no-any-return]
+
+    def number(self, s: ir.StringValue, typ: str, money: bool = False) -> ir.NumericValue:
+        """A decimal number as text (``12``, ``-0.5``, ``1.2e-05``), else NULL: the same on both engines, which
+        cast other texts (``1_000``, ``0x1F``, ``inf``) differently. With ``money``, also an amount as a
+        spreadsheet formats it (``$10,100.00``, ``($5.00)`` for -5)."""
+        import ibis
+
+        t = self.trim(s)
+        cases = [(t.re_search(NUMBER), t.try_cast(typ))]
+        if money:
+            neg = t.startswith("-") | t.startswith("(")
+            digits = t.replace("$", "").replace(",", "").replace("(", "").replace(")", "").replace("-", "")
+            shown = (t.contains("$") | t.contains(",")) & t.re_search(_MONEY) & (t.startswith("(") == t.endswith(")"))
+            cases.append((shown, ibis.cases((neg, ("-" + digits).try_cast(typ)), else_=digits.try_cast(typ))))
+        return ibis.cases(*cases, else_=ibis.null(typ))
 
     def any_time(self, s: ir.StringValue) -> ir.TimestampValue:
         import ibis

@@ -30,6 +30,9 @@ FEW = 0.01  # ... when it holds at most this share of the records (and at most M
 MAX_NAMED = 5
 # table -> (the column that dates a record, how a record is named)
 DATED = {"jobs": "end", "tracker": "end", "energy": "timestamp", "k8s": "window_start", "bills": "ChargePeriodStart"}
+NAMED_BY = {"jobs": ("cluster", "job_id", "task"), "tracker": ("record_id", "model"),
+            "energy": ("run_id", "project_name", "row_hash"), "k8s": ("namespace", "pod", "row_hash"),
+            "bills": ("ServiceName", "ChargeDescription", "row_hash")}
 SOURCE = {"jobs": "Slurm job", "tracker": "tracker record", "energy": "CodeCarbon row", "k8s": "OpenCost allocation",
           "bills": "bill row"}
 
@@ -192,8 +195,9 @@ def outliers(led: Ledger, period: Period) -> list[str]:
             continue
         t = within(_counted(led, name), name, period)
         d = dated(t, name)
-        sel = t.filter((d.year() * 100 + d.month()).cast("int64").isin(far)).order_by(d).limit(MAX_NAMED)
-        cols = list(sel.columns)
+        cols = [*NAMED_BY[name], DATED[name], "import_id"]
+        sel = (t.filter((d.year() * 100 + d.month()).cast("int64").isin(far)).order_by(DATED[name]).select(*cols)
+               .limit(MAX_NAMED))
         for row in led.rows(sel):
             r = dict(zip(cols, row, strict=True))
             when = r[DATED[name]]
@@ -209,7 +213,7 @@ def to_json(p: Period, first: dt.datetime | None, last: dt.datetime | None) -> d
     if p.given:
         return {"from": p.start.date().isoformat() if p.start else (first.date().isoformat() if first else None),
                 "to": p.end.date().isoformat() if p.end else (last.date().isoformat() if last else None),
-                "basis": "given (--from/--to)"}
+                "basis": "given with --from/--to"}
     return {"from": first.date().isoformat() if first else None, "to": last.date().isoformat() if last else None,
             "basis": "the records' span" if first else "no records"}
 
@@ -218,5 +222,5 @@ def line(j: dict[str, Any]) -> str:
     """The sentence under a table."""
     if j["from"] is None:
         return "Period: no records yet"
-    end = "" if j["basis"].startswith("given") else ", set it with --from/--to"
+    end = "" if j["basis"].startswith("given") else "; set it with --from/--to"
     return f"Period: {j['from']} to {j['to']} ({j['basis']}{end})"

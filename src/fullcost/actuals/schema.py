@@ -28,8 +28,8 @@ class TableSpec:
 
 JOBS = TableSpec("jobs", {
     "cluster": "string", "job_id": "int64", "task": "string", "submit": "timestamp", "job_name": "string",
-    "user": "string", "account": "string", "partition": "string", "state": "string", "end": "timestamp", "elapsed": "int64",
-    "gpus": "int64", "import_id": "int64",
+    "user": "string", "account": "string", "partition": "string", "state": "string", "end": "timestamp",
+    "elapsed": "int64", "gpus": "int64", "import_id": "int64",
 }, ("cluster", "job_id", "task", "submit"))
 
 # FOCUS 1.0, plus the columns 1.1 and 1.2 added (FOCUS_Spec specification/columns at tags v1.0, v1.1, v1.2)

@@ -74,7 +74,8 @@ def resolve_fields(path: Path, fields: str | None) -> tuple[list[str], str | Non
         if len(set(head)) != len(head):
             dup = sorted({h for h in head if head.count(h) > 1})
             raise InputError(f"the header names {', '.join(dup)} more than once", str(path), lineno)
-        return head, text
+        seen = textfile.seen_line(path, "a sacct dump")
+        return head, seen[1] if seen else text
     if fields:
         names = [_CANON.get(_norm(x), x.strip()) for x in fields.split(",") if x.strip()]
         if len(set(names)) != len(names):

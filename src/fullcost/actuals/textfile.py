@@ -46,13 +46,18 @@ def physical(path: Path, what: str = "a text file") -> Iterator[tuple[int, bytes
 
 
 def first_line(path: Path, what: str) -> tuple[int, str] | None:
-    """The first line that is not blank, as text (BOM and line ending removed), with its number; None when the
-    file has none."""
+    """The first line that is not blank, as text (line ending removed, and a BOM too), with its number; None when
+    the file has none."""
+    found = seen_line(path, what)
+    return None if found is None else (found[0], found[1].removeprefix(BOM))
+
+
+def seen_line(path: Path, what: str) -> tuple[int, str] | None:
+    """The first line that is not blank as the engines read it: a BOM is dropped only at the start of the file."""
     for n, b in physical(path, what):
         text = decode(b)
-        text = text[1:] if text.startswith(BOM) else text
-        if text.strip():
-            return n, text
+        if text.removeprefix(BOM).strip():
+            return n, text.removeprefix(BOM) if n == 1 else text
         if n > 1000:
             break
     return None
