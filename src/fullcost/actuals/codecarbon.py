@@ -75,7 +75,7 @@ def parse(raw: ir.Table, header: list[str], fx: Fx) -> ir.Table:
         row_hash=b._hash, occurrence=occ.cast("int64"), timestamp=b.timestamp, project_name=b.project_name,
         run_id=b.run_id, experiment_id=b.experiment_id, duration_s=b.duration_s, energy_kwh=b.energy_kwh,
         gpu_energy_kwh=b.gpu_energy_kwh, gpu_power_w=b.gpu_power_w,
-        gpu_count=b.gpu_count_d.round(0).cast("int64"), gpu_model=b.gpu_model, emissions_kg=b.emissions_kg,
+        gpu_count=fx.whole(b.gpu_count_d.round(0), 0, 1_000_000), gpu_model=b.gpu_model, emissions_kg=b.emissions_kg,
         codecarbon_version=b.codecarbon_version, _err=err, _skip=null, _line=b._line,
     )
 

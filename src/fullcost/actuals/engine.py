@@ -207,8 +207,17 @@ def _spark_module() -> Any:
     return spark
 
 
+def _settings() -> None:
+    """The ledger's environment variables, checked before anything else (a typo is the first thing said)."""
+    from fullcost.actuals import settings
+
+    settings.threads()
+    settings.memory_limit()
+
+
 def init(path: str | Path, engine: str = "duckdb") -> Ledger:
     """Create a ledger at ``path``: a DuckDB file, or (engine ``spark``) a directory."""
+    _settings()
     p = Path(path)
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
@@ -225,6 +234,7 @@ def init(path: str | Path, engine: str = "duckdb") -> Ledger:
 
 def open_ledger(path: str | Path, read_only: bool = False, wait: float = 0.0) -> Ledger:
     """An existing ledger; a writer waits up to ``wait`` seconds for another writer to finish."""
+    _settings()
     p = Path(path)
     if not p.exists():
         raise InputError("no ledger here (create one with `fullcost ledger init PATH`)", str(p))

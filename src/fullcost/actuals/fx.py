@@ -63,6 +63,20 @@ class Fx:
             cases.append((shown, ibis.cases((neg, ("-" + digits).try_cast(typ)), else_=digits.try_cast(typ))))
         return ibis.cases(*cases, else_=ibis.null(typ))
 
+    def whole(self, v: ir.NumericValue, lo: float, hi: float) -> ir.IntegerValue:
+        """``v`` as a whole number when it is one between ``lo`` and ``hi``, else NULL (a cast of 1e30 to an integer
+        is an error on DuckDB, not a NULL)."""
+        import ibis
+
+        ok = v.notnull() & (v >= lo) & (v <= hi) & (v == v.floor())
+        return ibis.cases((ok, v.cast("int64")), else_=ibis.null("int64"))
+
+    def bounded(self, v: ir.NumericValue, typ: str, limit: float = 1e20) -> ir.NumericValue:
+        """``v`` cast to a decimal type when it fits, else NULL."""
+        import ibis
+
+        return ibis.cases((v.notnull() & (v.abs() < limit), v.cast(typ)), else_=ibis.null(typ))
+
     def any_time(self, s: ir.StringValue) -> ir.TimestampValue:
         import ibis
 

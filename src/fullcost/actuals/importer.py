@@ -107,8 +107,9 @@ class Feed:
         return self.read_path or self.file
 
 
-class _NotUtf8Error(Exception):
-    """Raised inside a DuckDB import to roll it back and read the file again through a UTF-8 copy."""
+class _RereadError(Exception):
+    """Raised inside a DuckDB import to roll it back and read the file again through a copy in UTF-8 with ``\n``
+    line endings (a file with Latin-1 bytes, or with mixed line endings, which DuckDB's CSV reader refuses)."""
 
 
 def winners(t: ir.Table, feed: Feed) -> ir.Table:
@@ -186,15 +187,16 @@ def run(led: Ledger, feed: Feed, strict: bool = False) -> ImportReport:
     if isinstance(led, DuckLedger):
         try:
             return _duck(led, feed, strict)
-        except _NotUtf8Error:
+        except _RereadError:
             pass
         copy, latin = textfile.utf8_copy(feed.file, _tmp_dir(led))
         try:
             feed.read_path = copy
-            feed.notes.append(textfile.lines_note(latin))
+            if latin:
+                feed.notes.append(textfile.lines_note(latin))
             return _duck(led, feed, strict)
-        except _NotUtf8Error:
-            raise InputError("not readable as UTF-8 or Latin-1 text", str(feed.file)) from None
+        except _RereadError:
+            raise InputError("not readable as text, even as Latin-1 with \\n line endings", str(feed.file)) from None
         finally:
             copy.unlink(missing_ok=True)
     from fullcost.actuals.spark import SparkLedger
@@ -230,8 +232,8 @@ def _duck(led: DuckLedger, feed: Feed, strict: bool) -> ImportReport:
             return _duck_import(led, feed, strict)
     except duckdb.Error as e:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        if feed.text and feed.read_path is None and ("unicode" in str(e).lower() or "encoding" in str(e).lower()):
-            raise _NotUtf8Error() from None
+        if feed.text and feed.read_path is None and isinstance(e, duckdb.InvalidInputException):
+            raise _RereadError() from None
         what = "CSV" if feed.structural else "text"
         raise InputError(f"cannot read the file as {what}: {msg[:300]}", str(feed.file)) from None
 
@@ -272,7 +274,7 @@ def _duck_import(led: DuckLedger, feed: Feed, strict: bool) -> ImportReport:
                     f"FROM ({led.sql(parsed)})")
         if feed.text and feed.read_path is None and any(r == "not UTF-8 text" for _, r in
                                                          (feed.structural() if feed.structural else [])):
-            raise _NotUtf8Error()
+            raise _RereadError()
         n, n_err, n_skip = led.fetch(f"SELECT count(*), count(_err), count(_skip) FROM {t} WHERE import_id = {imp}")[0]
         _tally(led, feed, report, strict, n, n_err, n_skip)
         if n_skip:

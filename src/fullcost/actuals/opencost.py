@@ -171,11 +171,11 @@ def parse(raw: ir.Table, fx: Fx) -> ir.Table:
     null = ibis.null("string")
     start, end = fx.any_time(raw.window_start), fx.any_time(raw.window_end)
     hours = (end.epoch_seconds() - start.epoch_seconds()) / 3600.0
-    gh = ibis.cases((raw.gpu_hours.notnull(), raw.gpu_hours.try_cast(sch.DEC_QTY)),
-                    (raw.gpus.notnull(), (raw.gpus.try_cast("float64") * hours).cast(sch.DEC_QTY)),
+    gh = ibis.cases((raw.gpu_hours.notnull(), fx.number(raw.gpu_hours, sch.DEC_QTY)),
+                    (raw.gpus.notnull(), fx.bounded(fx.number(raw.gpus, "float64") * hours, sch.DEC_QTY)),
                     else_=ibis.literal(0, sch.DEC_QTY))
-    b = raw.mutate(ws=start, we=end, gh=gh, gc=raw.gpu_cost.try_cast(sch.DEC_COST),
-                   tc=raw.total_cost.try_cast(sch.DEC_COST))
+    b = raw.mutate(ws=start, we=end, gh=gh, gc=fx.number(raw.gpu_cost, sch.DEC_COST),
+                   tc=fx.number(raw.total_cost, sch.DEC_COST))
     where = ibis.cases((b._where != "", b._where + ": "), else_="")
 
     def q(v: ir.StringValue) -> ir.StringValue:

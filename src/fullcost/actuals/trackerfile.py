@@ -68,9 +68,9 @@ def parse(raw: ir.Table, fx: Fx) -> ir.Table:
 
     null = ibis.null("string")
     phases = list(rl.PHASES)
-    b = raw.mutate(ts=fx.any_time(raw.start), te=fx.any_time(raw.end), d=raw.duration_s.try_cast(sch.DEC_QTY),
-                   g=raw.gpus.try_cast("float64"), en=raw.gpu_energy_kwh.try_cast(sch.DEC_QTY),
-                   job=raw.slurm_job_id.try_cast("float64"), ec=raw.exit_code.try_cast("float64"))
+    b = raw.mutate(ts=fx.any_time(raw.start), te=fx.any_time(raw.end), d=fx.number(raw.duration_s, sch.DEC_QTY),
+                   g=fx.number(raw.gpus, "float64"), en=fx.number(raw.gpu_energy_kwh, sch.DEC_QTY),
+                   job=fx.number(raw.slurm_job_id, "float64"), ec=fx.number(raw.exit_code, "float64"))
 
     def q(v: ir.StringValue) -> ir.StringValue:
         return "'" + v.fill_null("") + "'"
@@ -83,19 +83,21 @@ def parse(raw: ir.Table, fx: Fx) -> ir.Table:
         (b.te.isnull(), "end: expected a date-time, got " + q(raw.end)),
         (b.te < b.ts, ibis.literal("end: before start")),
         (b.d.isnull() | (b.d < 0), "duration_s: expected seconds (0 or more), got " + q(raw.duration_s)),
-        (b.g.isnull() | (b.g < 0) | (b.g != b.g.floor()), "gpus: expected a whole number, got " + q(raw.gpus)),
+        (fx.whole(b.g, 0, 1_000_000).isnull(), "gpus: expected a whole number from 0 to 1000000, got "
+         + q(raw.gpus)),
         (raw.gpu_energy_kwh.notnull() & (b.en.isnull() | (b.en < 0)),
          "gpu_energy_kwh: expected kWh (0 or more), got " + q(raw.gpu_energy_kwh)),
-        (raw.slurm_job_id.notnull() & (b.job.isnull() | (b.job != b.job.floor())),
+        (raw.slurm_job_id.notnull() & fx.whole(b.job, 0, 2**53).isnull(),
          "slurm_job_id: expected a job number, got " + q(raw.slurm_job_id)),
-        (raw.exit_code.notnull() & b.ec.isnull(), "exit_code: expected a number, got " + q(raw.exit_code)),
+        (raw.exit_code.notnull() & fx.whole(b.ec, -(2**31), 2**31).isnull(),
+         "exit_code: expected a whole number, got " + q(raw.exit_code)),
         else_=null,
     )
     return b.select(
         record_id=b.id, model=fx.trim(b.model), phase=b.phase, phase_label=b.phase_label, start=b.ts, end=b.te,
-        duration_s=b.d, gpus=b.g.cast("int64"), gpu_energy_kwh=b.en, slurm_job_id=b.job.cast("int64"),
+        duration_s=b.d, gpus=fx.whole(b.g, 0, 1_000_000), gpu_energy_kwh=b.en, slurm_job_id=fx.whole(b.job, 0, 2**53),
         slurm_cluster=b.slurm_cluster, host=b.host, user=b.user, command=b.command,
-        exit_code=b.ec.cast("int64"), _err=err, _skip=null, _line=b._line,
+        exit_code=fx.whole(b.ec, -(2**31), 2**31), _err=err, _skip=null, _line=b._line,
     )
 
 
