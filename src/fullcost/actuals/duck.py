@@ -78,7 +78,7 @@ class DuckLedger(Ledger):
         self.con.execute("INSERT INTO fullcost_meta VALUES (?, 'duckdb', current_timestamp::TIMESTAMP)", [FORMAT])
         for spec in sch.ALL_TABLES:
             cols = [f"{q(c)} {sql_type(t)}" for c, t in spec.columns.items()]
-            if spec in sch.DATA_TABLES:
+            if spec in sch.DATA_TABLES and spec.work_columns:
                 cols += ['"_err" VARCHAR', '"_skip" VARCHAR']
             self.con.execute(f"CREATE TABLE {q(spec.name)} ({', '.join(cols)})")
         self.con.execute("COMMIT")
@@ -119,10 +119,13 @@ class DuckLedger(Ledger):
         self.con.execute(f"SET VARIABLE {var} = ?", [value])
 
     def physical(self, name: str) -> ir.Table:
-        """A data table with the two columns an import uses while it runs (``_err``, ``_skip``)."""
+        """A data table as stored: with the two columns an import uses while it runs (``_err``, ``_skip``) where it
+        has them."""
         import ibis
 
-        return ibis.table({**sch.BY_NAME[name].columns, "_err": "string", "_skip": "string"}, name=name)
+        spec = sch.BY_NAME[name]
+        work = {"_err": "string", "_skip": "string"} if spec.work_columns else {}
+        return ibis.table({**spec.columns, **work}, name=name)
 
     def lines(self, name: str, path: Path, header: str | None, numbered: bool) -> ir.Table:
         import ibis

@@ -94,7 +94,11 @@ def plausible(ts: ir.TimestampValue) -> ir.TimestampValue:
 
 
 def out_of_years(ts: ir.TimestampValue) -> ir.BooleanValue:
-    return ts.notnull() & ~ts.year().between(*YEARS)
+    """A time outside ``YEARS`` (compared with two constants: cheaper than the year of ten million times)."""
+    import ibis
+
+    lo, hi = ibis.timestamp(f"{YEARS[0]}-01-01 00:00:00"), ibis.timestamp(f"{YEARS[1] + 1}-01-01 00:00:00")
+    return (ts < lo) | (ts >= hi)
 
 
 def _two(v: ir.StringValue) -> ir.StringValue:

@@ -302,8 +302,8 @@ def _dedupe(led: DuckLedger, feed: Feed, report: ImportReport, imp: int, had_row
     key = list(spec.key)
     sel = ", ".join(q(c) for c in spec.data_columns)
     keymatch = " AND ".join(f"{t}.{q(k)} IS NOT DISTINCT FROM k.{q(k)}" for k in key)
-    phys = led.physical(spec.name)
-    new = phys.filter(phys.import_id == imp).drop("_err", "_skip")
+    phys = led.physical(spec.name).select(*spec.columns)
+    new = phys.filter(phys.import_id == imp)
     valid = report.rows - report.rejected - report.skipped
     # cheap first: as many distinct job ids (one integer column) as rows means no repeated key
     distinct = _distinct_ids(led, t, imp) if spec is sch.JOBS else -1
@@ -321,7 +321,7 @@ def _dedupe(led: DuckLedger, feed: Feed, report: ImportReport, imp: int, had_row
         led.execute(f"DELETE FROM {t} USING _dupkeys k WHERE {t}.import_id = {imp} AND {keymatch}")
         led.execute(f"INSERT INTO {t} ({sel}, import_id) SELECT {sel}, import_id FROM _winners")
     if had_rows:
-        old = phys.filter(phys.import_id != imp).drop("_err", "_skip")
+        old = phys.filter(phys.import_id != imp)
         keep_old, replace_old = _key_pairs(new, old, feed)
         led.execute(f"CREATE OR REPLACE TEMP TABLE _keep AS {led.sql(keep_old)}")
         led.execute(f"CREATE OR REPLACE TEMP TABLE _repl AS {led.sql(replace_old)}")

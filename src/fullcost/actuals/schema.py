@@ -20,6 +20,9 @@ class TableSpec:
     name: str
     columns: dict[str, str]  # column -> ibis type string, in storage order (import_id last)
     key: tuple[str, ...]
+    # DuckDB: rows are stored with why they are bad (``_err``) or skipped (``_skip``) while an import runs; a table
+    # imported by the fast path (jobs) tags its rows in import_id instead and has no such columns
+    work_columns: bool = True
 
     @property
     def data_columns(self) -> list[str]:
@@ -30,7 +33,7 @@ JOBS = TableSpec("jobs", {
     "cluster": "string", "job_id": "int64", "task": "string", "submit": "timestamp", "job_name": "string",
     "user": "string", "account": "string", "partition": "string", "state": "string", "end": "timestamp",
     "elapsed": "int64", "gpus": "int64", "import_id": "int64",
-}, ("cluster", "job_id", "task", "submit"))
+}, ("cluster", "job_id", "task", "submit"), work_columns=False)
 
 # FOCUS 1.0, plus the columns 1.1 and 1.2 added (FOCUS_Spec specification/columns at tags v1.0, v1.1, v1.2)
 FOCUS_10 = (

@@ -48,7 +48,8 @@ def _quoted(v: ir.StringValue) -> ir.StringValue:
 
 
 def _id_number(s: ir.StringValue) -> ir.IntegerValue:
-    """The digits before any ``_``, ``+`` or ``.`` as a number; NULL when they are not all digits."""
+    """The digits before any ``_``, ``+`` or ``.`` as a number; NULL when they are not all digits (engines' casts
+    differ on ``1e3``, `` 12``, ``0x1F``)."""
     import ibis
 
     base = ibis.cases((s.contains("_") | s.contains("+") | s.contains("."), s.re_extract(r"^([^_+.]*)", 1)),
@@ -64,13 +65,13 @@ def _task(s: ir.StringValue) -> ir.StringValue:
 
 
 def _gpu_entries(tres: ir.StringValue, fx: Fx, prefix: str, sep: str) -> ir.IntegerValue:
-    """Entries starting with ``prefix`` summed (the count after the last ``sep``, before any ``(``); NULL when a
-    count is not a whole number of 0 or more."""
+    """Entries starting with ``prefix`` summed (the count after the last ``sep``; in AllocGRES, before any
+    ``(IDX:...)``); NULL when a count is not a whole number of 0 or more."""
     import ibis
 
     def count(e: ir.StringValue) -> ir.IntegerValue:
-        n = fx.split(fx.split(e, "(")[0], sep)
-        v = n[n.length() - 1].try_cast("int64")
+        n = fx.split(fx.split(e, "(")[0], sep) if sep == ":" else fx.split(e, sep)
+        v = (n[n.length() - 1] if sep == ":" else n[1]).try_cast("int64")
         return ibis.cases((v >= 0, v), else_=ibis.literal(_BAD, "int64"))
 
     total = fx.split(tres, ",").filter(lambda e: e.startswith(prefix)).map(count).sums()
@@ -146,7 +147,7 @@ def value_checks(t: ir.Table, names: list[str]) -> list[tuple[ir.BooleanValue, i
     gpu_src = "AllocTRES" if "AllocTRES" in names else "AllocGRES"
     out: list[tuple[ir.BooleanValue, ir.StringValue]] = [
         (t.job_id.isnull(), f"{jid}: expected a job number, got " + _quoted(t._rid)),
-        (t.task.notnull() & (t.task != "") & ~t.task.re_search(_TASK),
+        (ibis.cases((t.task != "", ~t.task.re_search(_TASK)), else_=False),
          "JobID: expected a job id such as 123, 123_4, 123_[1-3], 123+1 or 123.batch, got " + _quoted(t._jid)),
         (~t.state.isin(list(KNOWN)), "State: unknown Slurm state " + _quoted(t._state)),
         (t.elapsed.isnull() | (t.elapsed < 0),
