@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from fullcost.cli.app import Fmt, Format, app, emit_json, guard
+from fullcost.cli.app import app, emit_json, guard
+from fullcost.cli.options import OutFormat as Format
 
 ledger_app = typer.Typer(no_args_is_help=True, help="A lab's ledger: its own records, allocated to models.")
 ingest_app = typer.Typer(no_args_is_help=True, help="Import a lab's records into a ledger (idempotent, atomic).")
@@ -28,6 +29,8 @@ FromOpt = Annotated[str | None, typer.Option("--from", help="count records dated
                                                             "month (2025-01)")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="... up to this day, not included (2025-04-01: to the end "
                                                         "of March)")]
+Fmt = Annotated[Format, typer.Option("--format", "-f", help="output format: table, json, or csv (the table's "
+                                                            "columns, one row per line, the period on each row)")]
 CELL = 80  # characters of a name shown in a table cell (a 200 KB account name must not flood the terminal)
 MODULES = {"duckdb": "duckdb", "ibis": "ibis-framework", "sqlglot": "sqlglot", "pyarrow": "pyarrow"}
 
@@ -87,6 +90,20 @@ def _table(title: str, head: list[str], rows: list[list[str]], total: list[str] 
     c.print(t)
     if period is not None:
         c.print(Text(pd.line(period)))
+
+
+def _csv(head: list[str], rows: list[list[Any]], period: dict[str, Any] | None = None) -> None:
+    """The table as CSV: names as text that no spreadsheet reads as a formula (``safe.csv_row``), figures as
+    numbers, no total row (a spreadsheet adds them up), and the period on every row."""
+    import csv
+
+    from fullcost.safe import csv_row
+
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    tail = [] if period is None else [period["from"], period["to"]]
+    w.writerow(csv_row(head + ([] if period is None else ["period_from", "period_to"])))
+    for r in rows:
+        w.writerow(csv_row([("" if v is None else v) for v in r] + tail))
 
 
 def _warn(lines: list[str]) -> None:
@@ -179,6 +196,8 @@ def ledger_usage(
             out["warnings"] = warn
     if format is Format.json:
         emit_json(out)
+    elif format is Format.csv:
+        _csv([by, "gpu_hours", "usd"], [[r["key"], r["gpu_hours"], r["usd"]] for r in out["rows"]], out["period"])
     else:
         _table(f"Usage by {by}", ["key", "GPU-hours", "USD"],
                [[r["key"], _num(r["gpu_hours"]), _num(r["usd"])] for r in out["rows"]],
@@ -233,6 +252,9 @@ def ledger_bills(
             out["warnings"] = warn
     if format is Format.json:
         emit_json(out)
+    elif format is Format.csv:
+        _csv([by, "billed_cost", "effective_cost"],
+             [[r["key"], r["billed_cost"], r["effective_cost"]] for r in out["rows"]], out["period"])
     else:
         _table(f"Bills by {by}", ["key", "BilledCost", "EffectiveCost"],
                [[r["key"], _num(r["billed_cost"]), _num(r["effective_cost"])] for r in out["rows"]],
@@ -260,6 +282,13 @@ def ledger_costs(path: LedgerArg, rules: RulesOpt = None, fleet: FleetOpt = None
         out["warnings"] = out["warnings"] + warn
     if format is Format.json:
         emit_json(out)
+        return
+    if format is Format.csv:
+        kinds = list(dict.fromkeys(k for r in out["rows"] for k in r.get("by_kind", {})))
+        _csv(["model", "gpu_hours", "usd", *kinds],
+             [[r["model"], r["gpu_hours"], r["usd"], *(r.get("by_kind", {}).get(k, 0.0) for k in kinds)]
+              for r in out["rows"]], out["period"])
+        _warn(out["warnings"])
         return
     _table(f"Costs by model (idle capacity: {setup.idle})", ["model", "GPU-hours", "USD"],
            [[r["model"], _num(r["gpu_hours"]), _num(r["usd"])] for r in out["rows"]],
@@ -294,6 +323,10 @@ def ledger_estimate(
                                   headline_rate=headline_rate, period=_period(start, end)))
     if format is Format.json:
         emit_json(out)
+    elif format is Format.csv:  # the long format of every estimate (model, view, item, statistic, value, ...)
+        from fullcost.results import Result
+
+        sys.stdout.write(Result(out).to_csv())
     else:
         print_estimate(out)
     _warn(out.get("warnings", []))
@@ -339,6 +372,9 @@ def ledger_imports(path: LedgerArg, format: Fmt = Format.table) -> None:
         r["at"] = r["at"].isoformat() if r["at"] is not None else None
     if format is Format.json:
         emit_json(rows)
+        return
+    if format is Format.csv:
+        _csv(cols, [[r[c] for c in cols] for r in rows])
         return
     _table("Imports", cols, [[str(r[c]) for c in cols] for r in rows], None)
 
