@@ -144,8 +144,12 @@ def _agg(led: Ledger, t: ir.Table, source: str, by: str | None, group: list[str]
 
 
 def has_rows(led: Ledger, t: ir.Table) -> bool:
-    """Whether a table (or query) has a row; remembered until the next import."""
-    key = led.sql(t)
+    """Whether a table (or query) has a row; remembered until the next import (a stored table by its name: a
+    command asks of the same few tables a dozen times, and compiling each question costs more than asking it)."""
+    import ibis.expr.operations as ops
+
+    op = t.op()
+    key = f"table {op.name}" if isinstance(op, ops.UnboundTable) else led.sql(t)
     memo = led.memo
     if key not in memo:
         memo[key] = bool(led.scalar(t.limit(1).count()))
