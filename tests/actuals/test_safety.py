@@ -188,6 +188,26 @@ def test_the_spark_engine_without_pyspark_is_one_line_naming_the_extra(tmp_path)
     assert one_line(spark_less("ingest", "slurm", str(f), "--ledger", str(lake))) == want
 
 
+def test_a_missing_duckdb_is_one_line_in_every_command_that_opens_a_ledger(tmp_path):
+    """DuckDB is a dependency, so only a broken install lacks it: still one line, never a traceback."""
+    code = ("import sys; sys.modules['duckdb'] = None; from fullcost.cli import main; sys.argv = ['fullcost'] + "
+            "sys.argv[1:]; main()")
+
+    def duck_less(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+
+    want = ("error: the ledger needs duckdb, which is missing: pip install fullcost (it is one of fullcost's "
+            "dependencies)")
+    assert one_line(duck_less("ledger", "init", str(tmp_path / "new.duckdb"))) == want
+    led = tmp_path / "lab.duckdb"
+    eng.init(led).close()
+    f = write(tmp_path, "s.txt", SACCT)
+    for args in ( ["ingest", "slurm", str(f), "--ledger", str(led)],
+                 ["ledger", "usage", str(led), "--format", "csv"], ["estimate", "--ledger", str(led), "--model", "v4"]):
+        assert one_line(duck_less(*args)) == want, args
+
+
 # ---- the lock ----------------------------------------------------------------------------------------------
 
 HOLD = ("import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.readline(); "

@@ -93,7 +93,9 @@ def _reproduce(command: str, names: list[str], samples: int, seed: int, sets: li
 
 
 def _from_ledger(ledger: Path, model: str | None, scenario: str | None, format: OutFormat) -> None:
-    with guard():
+    from fullcost.cli.actuals import actuals_guard  # (a missing engine library is one line too)
+
+    with actuals_guard():
         from fullcost.actuals import estimate as act
         from fullcost.errors import InputError
 
