@@ -95,4 +95,7 @@ def test_a_spark_ledger_from_the_command_line(cli, tmp_path):
     r = cli("ingest", "tracker", str(f), "--ledger", str(led), "--format", "json").json()
     assert r["inserted"] == 1
     u = cli("ledger", "usage", str(led), "--by", "model", "--format", "json").json()
-    assert u == {"rows": [{"key": "v4", "gpu_hours": 8.0, "usd": 0.0}], "total": {"gpu_hours": 8.0, "usd": 0.0}}
+    assert u == {"rows": [{"key": "v4", "gpu_hours": 8.0, "usd": 0.0}], "total": {"gpu_hours": 8.0, "usd": 0.0},
+                 "period": {"from": "2025-01-01", "to": "2025-01-01", "basis": "the records' span"}, "warnings": []}
+    csv_out = cli("ledger", "usage", str(led), "--by", "model", "--format", "csv").out
+    assert csv_out == "model,gpu_hours,usd,period_from,period_to\nv4,8.0,0.0,2025-01-01,2025-01-01\n"
