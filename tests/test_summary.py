@@ -1,11 +1,14 @@
-"""The fast summaries give numpy's own figures to the last bit: percentiles ("linear"), order statistics."""
+"""The fast summaries give numpy's own figures to the last bit: percentiles ("linear"), order statistics; the
+tornado's tenths are the samples one argpartition gives."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from fullcost.quantity import Dist
 from fullcost.summary import order_stats, percentiles, summarize
+from fullcost.views import sensitivity
 
 SIZES = (1, 2, 3, 4, 5, 10, 19, 20, 21, 100, 101, 1000, 99_999, 100_000, 100_001)
 
@@ -66,3 +69,38 @@ def test_summarize_matches_numpy() -> None:
     assert s == {"mean": float(x.mean()), "p5": float(p5), "p50": float(p50), "p95": float(p95)}
     head = np.percentile(x[:1000], [5.0, 50.0, 95.0])
     assert [summarize(x, 1000)[k] for k in ("p5", "p50", "p95")] == [float(v) for v in head]
+
+
+def _tornado_by_argpartition(drawn: dict[str, tuple[Dist, np.ndarray]], total: np.ndarray) -> dict[str, tuple]:
+    """The tornado's figures as one argpartition per input gives them (how they were first computed)."""
+    n = total.shape[0]
+    k, j = n // 10, n // 20
+    out = {}
+    for name, (_, x) in drawn.items():
+        order = np.argpartition(x, (j, k, n - k - 1, n - j - 1))
+        out[name] = (float(total[order[:k]].mean()), float(total[order[n - k:]].mean()), float(x[order[j]]),
+                     float(x[order[n - j - 1]]))
+    return out
+
+
+@pytest.mark.parametrize("n", [1000, 10_001, 100_000])
+def test_tornado_as_one_argpartition_gives_it(n: int) -> None:
+    rng = np.random.default_rng(n)
+    drawn = {
+        "lognormal": (Dist("lognormal", (1.0, 0.5), "2 to 6"), np.exp(rng.standard_normal(n) * 0.5 + 1.0)),
+        "choice": (Dist("choice", (1.0, 2.0, 4.0), "1, 2 or 4", (0.3, 0.4, 0.3)),
+                   rng.choice([1.0, 2.0, 4.0], n, p=[0.3, 0.4, 0.3])),
+        "floored": (Dist("normal", (0.0, 1.0), "0 to 2"), np.maximum(rng.standard_normal(n), 0.0)),
+    }
+    total = sum((x * (i + 1) * 1e6 for i, (_, x) in enumerate(drawn.values())), np.zeros(n))
+    total = total + rng.uniform(1e6, 2e6, n)
+    rows = {r["input"]: r for r in sensitivity(drawn, total)}
+    want = _tornado_by_argpartition(drawn, total)
+    assert set(rows) == set(drawn)
+    for name, r in rows.items():
+        lo, hi, low_value, high_value = want[name]
+        # the same samples in each tenth, the same values to the bit; the means summed in another order
+        assert (r["low_value"], r["high_value"]) == (low_value, high_value)
+        assert r["low_usd"] == pytest.approx(lo, rel=1e-13) and r["high_usd"] == pytest.approx(hi, rel=1e-13)
+        if name == "choice" or (name == "floored" and n >= 1000):  # ties across the boundary: argpartition decides
+            assert (r["low_usd"], r["high_usd"]) == (lo, hi)

@@ -10,7 +10,7 @@ import numpy as np
 from fullcost import fmt
 from fullcost.items import CostItem
 from fullcost.quantity import Arr, Dist
-from fullcost.summary import DETAIL_SAMPLES, Summary, mean, summarize
+from fullcost.summary import DETAIL_SAMPLES, Summary, mean, order_stats, summarize
 
 OWN_COST_LABEL = "final run at the lab's own cost"
 # how the development cost prices a GPU-hour (``development.rate``), in words
@@ -184,15 +184,30 @@ def sensitivity(drawn: dict[str, tuple[Dist, Arr]], total_usd: Arr, top: int = 1
     for name, (dist, x) in drawn.items():
         if dist.is_point or x.strides == (0,):
             continue
-        # one partial sort gives both tenths and the (nearest-rank) 5th and 95th percentiles
-        order = np.argpartition(x, (j, k, n - k - 1, n - j - 1))
-        lo, hi = float(total_usd[order[:k]].mean()), float(total_usd[order[n - k:]].mean())
+        lo, hi, low_value, high_value = _tenths(x, total_usd, k, j)
         if abs(hi - lo) <= noise:
             continue
-        rows.append({"input": name, "low_usd": lo, "high_usd": hi, "low_value": float(x[order[j]]),
-                     "high_value": float(x[order[n - j - 1]]), "swing_usd": abs(hi - lo), "text": dist.text})
+        rows.append({"input": name, "low_usd": lo, "high_usd": hi, "low_value": low_value,
+                     "high_value": high_value, "swing_usd": abs(hi - lo), "text": dist.text})
     rows.sort(key=lambda r: -r["swing_usd"])
     return rows[:top]
+
+
+def _tenths(x: Arr, total_usd: Arr, k: int, j: int) -> tuple[float, float, float, float]:
+    """The mean total over the ``k`` samples where ``x`` is lowest and over the ``k`` where it is highest, and the
+    (nearest-rank) values of ``x`` at ranks ``j`` and ``n - j - 1``.
+
+    The order statistics come from single-rank partitions and each tenth is the samples at or beyond its
+    boundary value. Where values tie across a boundary (a choice input), which tied samples fall in the tenth is
+    up to the partition: there, one argpartition decides as it always has."""
+    n = x.shape[0]
+    v = order_stats(x, (j, k - 1, n - k, n - j - 1))
+    low, high = x <= v[k - 1], x >= v[n - k]
+    if np.count_nonzero(low) == k and np.count_nonzero(high) == k:
+        return (float(total_usd[low].mean()), float(total_usd[high].mean()), v[j], v[n - j - 1])
+    order = np.argpartition(x, (j, k, n - k - 1, n - j - 1))
+    return (float(total_usd[order[:k]].mean()), float(total_usd[order[n - k:]].mean()), float(x[order[j]]),
+            float(x[order[n - j - 1]]))
 
 
 def agreement(total_usd: Arr, reference: Dist) -> dict[str, Any]:
