@@ -8,6 +8,8 @@ checkout's) run the same recompute in turns, in alternating order, so that a sha
 both alike. Each recompute is what ``fullcost serve`` does for one request: load the model with one override
 (a new value each time), run it, shape the JSON, build the report's data, render the page's fragment. Printed:
 the median of each step, milliseconds, for both, and their ratio (of which: the summaries and the tornado).
+A run keeps its draws for the next (``quantity.DRAWS``: only the input that changed is drawn again); the
+"cold" lines are the same recompute with none kept, as a first request or a new seed or sample count meets it.
 
 ``--check`` compares the outputs of the two: every catalog model's estimate JSON (``--check-samples``, seed 0)
 and the report's data (assumption ranges, histogram), and the benchmarked model at ``--samples``; it prints how
@@ -34,7 +36,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SALARY = "regions.china.staff.researcher_salary_usd"
 # "  ..." lines: of which, in the step above (the summaries of each step apart)
-STEPS = ("load", "run", "json", "  summaries", "  tornado", "report data", "  summaries ", "html", "total")
+STEPS = ("load", "run", "json", "  summaries", "  tornado", "report data", "  summaries ", "html", "total",
+         "run, cold", "total, cold")
 
 
 # --- the worker: runs in each code version's process --------------------------------------------------------
@@ -62,7 +65,7 @@ class Clock:
 
 
 def worker() -> None:
-    from fullcost import api, estimation, views
+    from fullcost import api, estimation, quantity, views
     from fullcost.overrides import parse_all
     from fullcost.report import assumptions
     from fullcost.report.model import model_report
@@ -77,7 +80,9 @@ def worker() -> None:
     summaries = Clock([views, estimation, assumptions], "summarize")
     tornado = Clock([views], "sensitivity")
 
-    def recompute(model: str, samples: int, i: int) -> dict[str, float]:
+    def recompute(model: str, samples: int, i: int, cold: bool) -> dict[str, float]:
+        if cold and hasattr(quantity, "DRAWS"):
+            quantity.DRAWS.clear()  # no draw kept from the last run: every input drawn again
         summaries.spent = tornado.spent = 0.0
         t0 = time.perf_counter()
         doc = api.load(model, parse_all([f"{SALARY}={150_000 + 137 * i}"]))
@@ -105,7 +110,7 @@ def worker() -> None:
     for line in sys.stdin:
         cmd = json.loads(line)
         if cmd["do"] == "time":
-            ans: Any = recompute(cmd["model"], cmd["samples"], cmd["i"])
+            ans: Any = recompute(cmd["model"], cmd["samples"], cmd["i"], cmd.get("cold", False))
         elif cmd["do"] == "models":
             ans = [r["name"] for r in api.models().data["models"]]
         else:
@@ -219,6 +224,9 @@ def main() -> int:
                     w = base if who == "ref" else new
                     for k, v in w.ask(do="time", model=a.model, samples=a.samples, i=i + 1).items():
                         times[who].setdefault(k, []).append(v)
+                    cold = w.ask(do="time", model=a.model, samples=a.samples, i=i + 1, cold=True)
+                    for k in ("run", "total"):
+                        times[who].setdefault(f"{k}, cold", []).append(cold[k])
             print(f"one recompute of {a.model} at {a.samples:,} samples, median of {a.rounds} each, in turns; "
                   f"{os.cpu_count()} CPU cores, shared")
             print(f"  {'step':<14} {a.ref[:12]:>12} {'this tree':>12} {'ratio':>8}")

@@ -104,3 +104,34 @@ def test_tornado_as_one_argpartition_gives_it(n: int) -> None:
         assert r["low_usd"] == pytest.approx(lo, rel=1e-13) and r["high_usd"] == pytest.approx(hi, rel=1e-13)
         if name == "choice" or (name == "floored" and n >= 1000):  # ties across the boundary: argpartition decides
             assert (r["low_usd"], r["high_usd"]) == (lo, hi)
+
+
+@pytest.mark.parametrize("n", [10, 100_000])
+def test_summaries_with_nan_or_one_value_as_before(n: int) -> None:
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n)
+    x[rng.integers(0, n, 3)] = np.nan
+    both = rng.standard_normal(n)
+    both[:2] = [np.inf, -np.inf]
+    for a in (x, both):
+        with np.errstate(invalid="ignore"):
+            s = summarize(a)
+        with np.errstate(invalid="ignore"):
+            want = np.percentile(a, [5.0, 50.0, 95.0])
+        assert np.isnan(s["mean"])
+        assert np.array([s["p5"], s["p50"], s["p95"]]).tobytes() == want.tobytes()
+    assert summarize(np.full(n, 0.1)) == {"mean": 0.1, "p5": 0.1, "p50": 0.1, "p95": 0.1}  # not the mean's 0.1000..01
+
+
+def test_order_statistics_of_arrays_that_cannot_change_are_remembered() -> None:
+    x = np.random.default_rng(5).standard_normal(10_000)
+    x.setflags(write=False)
+    first = summarize(x)
+    assert summarize(x) == first == summarize(x.copy())
+    known = order_stats(x, [0, 9999])
+    assert known == {0: float(x.min()), 9999: float(x.max())}
+    # a writable array is read afresh each time: a change shows
+    y = x.copy()
+    before = summarize(y)
+    y *= 2.0
+    assert summarize(y)["p95"] == 2.0 * before["p95"]

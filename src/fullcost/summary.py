@@ -7,6 +7,7 @@ than one around six at once), then interpolated with numpy's own formula.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,10 +23,17 @@ SUMMARY_PERCENTILES = (5.0, 50.0, 95.0)
 
 def order_stats(a: Arr, ranks: Sequence[int]) -> dict[int, float]:
     """The ``r``-th smallest value of ``a`` (0-based) for each ``r`` in ``ranks``: the values
-    ``np.sort(a)[ranks]`` holds, without sorting. ``a`` itself is left as it was (a copy is partitioned)."""
-    a = np.asarray(a, dtype=np.float64).ravel()
-    n = a.size
+    ``np.sort(a)[ranks]`` holds, without sorting. ``a`` itself is left as it was (a copy is partitioned).
+
+    The values found for an array that cannot change (it owns its data and is read-only: a run's draws, kept
+    from one run to the next) are remembered for as long as it lives."""
+    a = np.asarray(a, dtype=np.float64)
+    known = _known(a)
     want = sorted({int(r) for r in ranks})
+    if known is not None and all(r in known for r in want):
+        return {r: known[r] for r in want}
+    a = a.ravel()
+    n = a.size
     if want and not (0 <= want[0] and want[-1] < n):
         raise IndexError(f"rank out of range for {n} values: {want[0]}..{want[-1]}")
     out: dict[int, float] = {}
@@ -46,27 +54,55 @@ def order_stats(a: Arr, ranks: Sequence[int]) -> dict[int, float]:
             out[r] = float(part[r - lo])
             todo += [(lo, r, rs[:i])] if i else []
             todo += [(r + 1, hi, rs[i + 1:])] if i + 1 < len(rs) else []
+    if known is not None:
+        known.update(out)
     return out
 
 
-def percentiles(a: Arr, q: Sequence[float]) -> list[float]:
-    """``np.percentile(a, q)`` (method "linear") to the last bit, for a 1-D array of at least one value."""
-    a = np.asarray(a, dtype=np.float64).ravel()
-    n = a.size
-    if n == 0 or np.isnan(a.max()):  # numpy's own handling of the empty and of NaN
-        return [float(v) for v in np.atleast_1d(np.percentile(a, list(q)))]
+_KNOWN: dict[int, tuple[weakref.ref[Arr], dict[int, float]]] = {}
+
+
+def _known(a: Arr) -> dict[int, float] | None:
+    """The order statistics remembered for ``a`` if it cannot change, else None."""
+    if a.flags.writeable or not a.flags.owndata or a.ndim != 1:
+        return None
+    key = id(a)
+    hit = _KNOWN.get(key)
+    if hit is not None and hit[0]() is a:
+        return hit[1]
+    stats: dict[int, float] = {}
+    # an array's id is reused only once it is gone, and then its entry has gone with it
+    _KNOWN[key] = (weakref.ref(a, lambda _, key=key: _KNOWN.pop(key, None)), stats)  # type: ignore[misc]
+    return stats
+
+
+def _ranks(n: int, q: Sequence[float]) -> tuple[list[float], list[int], list[int]]:
+    """numpy's "linear" method: the virtual index (n - 1) * q / 100, its floor and the next (past the last value,
+    both the last)."""
     if not all(0.0 <= float(p) <= 100.0 for p in q):
         raise ValueError("Percentiles must be in the range [0, 100]")
-    # numpy: virtual index (n - 1) * q / 100, its floor and the next; past the last value both are the last
     virtual = [(n - 1) * (float(p) / 100) for p in q]
     prev = [n - 1 if v >= n - 1 else int(np.floor(v)) for v in virtual]
     nxt = [n - 1 if v >= n - 1 else int(np.floor(v)) + 1 for v in virtual]
-    vals = order_stats(a, [*prev, *nxt])
+    return virtual, prev, nxt
+
+
+def _interpolate(n: int, virtual: list[float], prev: list[int], nxt: list[int], vals: dict[int, float]) -> list[float]:
     out = []
     for v, i, j in zip(virtual, prev, nxt, strict=True):
         gamma = v - i if v < n - 1 else v + 1  # numpy subtracts the index it took, -1 (the last) past the end
         out.append(_lerp(vals[i], vals[j], gamma))
     return out
+
+
+def percentiles(a: Arr, q: Sequence[float]) -> list[float]:
+    """``np.percentile(a, q)`` (method "linear") to the last bit, for a 1-D array."""
+    a = np.asarray(a, dtype=np.float64)
+    n = a.size
+    if n == 0 or np.isnan(a.max()):  # numpy's own handling of the empty and of NaN
+        return [float(v) for v in np.atleast_1d(np.percentile(a, list(q)))]
+    virtual, prev, nxt = _ranks(n, q)
+    return _interpolate(n, virtual, prev, nxt, order_stats(a, [*prev, *nxt]))
 
 
 def _lerp(lo: float, hi: float, t: float) -> float:
@@ -81,17 +117,31 @@ def summarize(a: Arr, percentile_samples: int | None = None) -> Summary:
 
     Samples are independent draws, so a prefix is a random subsample: item-level detail uses at most
     ``DETAIL_SAMPLES`` for its percentiles (a partition of a million values per item is most of the
-    run time), while totals, shares and every mean use all samples.
+    run time), while totals, shares and every mean use all samples. Every value the same: that value.
     """
     a = np.asarray(a, dtype=np.float64)
     if a.size == 0:
         raise ValueError("cannot summarize no samples")
-    if a.ndim == 0 or (a.strides == (0,)) or a.min() == a.max():
-        v = float(a.flat[0])
-        return {"mean": v, "p5": v, "p50": v, "p95": v}
-    part = a if percentile_samples is None else a[:percentile_samples]
-    p5, p50, p95 = percentiles(part, SUMMARY_PERCENTILES)
-    return {"mean": float(a.mean()), "p5": p5, "p50": p50, "p95": p95}
+    if a.ndim == 0 or (a.strides == (0,)):
+        return _same(a)
+    m = float(a.mean())
+    n = a.size if percentile_samples is None else min(a.size, percentile_samples)
+    if np.isnan(m) or n < a.size:  # NaN (or both infinities), or percentiles of a prefix: as numpy does it
+        if a.min() == a.max():
+            return _same(a)
+        p5, p50, p95 = percentiles(a[:n], SUMMARY_PERCENTILES)
+        return {"mean": m, "p5": p5, "p50": p50, "p95": p95}
+    virtual, prev, nxt = _ranks(n, SUMMARY_PERCENTILES)
+    vals = order_stats(a, [0, n - 1, *prev, *nxt])  # the least and the greatest come nearly free
+    if vals[0] == vals[n - 1]:
+        return _same(a)
+    p5, p50, p95 = _interpolate(n, virtual, prev, nxt, vals)
+    return {"mean": m, "p5": p5, "p50": p50, "p95": p95}
+
+
+def _same(a: Arr) -> Summary:
+    v = float(a.flat[0])
+    return {"mean": v, "p5": v, "p50": v, "p95": v}
 
 
 def mean(a: Arr) -> float:
