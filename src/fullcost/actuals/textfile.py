@@ -104,7 +104,8 @@ def is_utf8(path: Path) -> bool:
 def utf8_copy(path: Path, where: Path | None = None) -> tuple[Path, list[int]]:
     """A UTF-8 copy of ``path`` (lines that are not UTF-8 decoded as Latin-1, line endings kept as ``\\n``), and
     the numbers of those lines. The caller removes the copy."""
-    fd, tmp = tempfile.mkstemp(prefix="fullcost-utf8-", suffix=".txt", dir=where)  # no leading dot: Hadoop skips such files
+    # no leading dot in the name: Hadoop (Spark) skips such files and would read no rows
+    fd, tmp = tempfile.mkstemp(prefix="fullcost-utf8-", suffix=".txt", dir=where)
     latin: list[int] = []
     try:
         with os.fdopen(fd, "wb") as out:
