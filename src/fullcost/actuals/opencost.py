@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fullcost.actuals import jsondepth
+from fullcost.actuals import jsondepth, textfile
 from fullcost.actuals import schema as sch
 from fullcost.actuals.focus import fx_hash
 from fullcost.actuals.fx import Fx
@@ -141,16 +141,7 @@ def _from_csv(path: Path) -> tuple[list[dict[str, Any]], list[tuple[int, str]], 
 def read(path: Path) -> tuple[pa.Table, list[tuple[int, str]], str]:
     import pyarrow as pa
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected an OpenCost export (JSON or CSV)", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text: expected an OpenCost export (JSON or CSV)", str(path)) from None
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", str(path)) from None
+    text = textfile.read_text(path, "an OpenCost export (JSON or CSV)", "utf-8-sig")
     if text.lstrip().startswith(("{", "[")):
         data = jsondepth.loads(text, str(path))
         try:

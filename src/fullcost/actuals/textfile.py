@@ -27,6 +27,16 @@ def _open_error(path: Path, what: str, e: OSError) -> InputError:
     return InputError(f"cannot read: {e.strerror or e}", str(path))
 
 
+def read_text(path: Path, what: str, encoding: str = "utf-8") -> str:
+    """A small file's whole text; one line naming the file when it is missing, a folder or not UTF-8."""
+    try:
+        return path.read_text(encoding=encoding)
+    except UnicodeDecodeError:
+        raise InputError(f"not UTF-8 text: expected {what}", str(path)) from None
+    except OSError as e:
+        raise _open_error(path, what, e) from None
+
+
 def physical(path: Path, what: str = "a text file") -> Iterator[tuple[int, bytes]]:
     """(line number, bytes without the line ending) for every line, with any line ending."""
     try:

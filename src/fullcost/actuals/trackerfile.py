@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fullcost.actuals import jsondepth
+from fullcost.actuals import jsondepth, textfile
 from fullcost.actuals import rules as rl
 from fullcost.actuals import schema as sch
 from fullcost.actuals.fx import Fx
@@ -26,16 +26,7 @@ FIELDS = ("id", "model", "phase", "phase_label", "start", "end", "duration_s", "
 def read(path: Path) -> tuple[pa.Table, list[tuple[int, str]]]:
     import pyarrow as pa
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected the JSON-lines file `fullcost track` writes", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text: expected the JSON-lines file `fullcost track` writes", str(path)) from None
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", str(path)) from None
+    text = textfile.read_text(path, "the JSON-lines file `fullcost track` writes")
     rows: list[dict[str, Any]] = []
     bad: list[tuple[int, str]] = []
     for n, line in enumerate(text.splitlines(), 1):

@@ -10,7 +10,7 @@ from typing import Any
 from fullcost import __version__, fmt
 from fullcost.report.charts import NARROW, WIDE
 from fullcost.report.charts.frontier import frontier_chart
-from fullcost.report.markup import asset, chart_figure, data_table, e, fig
+from fullcost.report.markup import asset, chart_figure, data_table, e, fig, page_head
 from fullcost.safe import term as esc
 
 
@@ -121,10 +121,7 @@ def write_page(out: dict[str, Any]) -> str:
     title = "The frontier over time: headline, amortized final run and development cost"
     data = json.dumps({"fullcost": __version__, "frontier": out}, allow_nan=False,
                       separators=(",", ":")).replace("</", "<\\/")
-    return ("<!doctype html>\n"
-            '<html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{e(title)}</title><style>{asset('report.css')}</style></head><body><main>"
+    return (page_head(title) + f"<style>{asset('report.css')}</style></head><body><main>"
             f'<header class="masthead"><p class="kicker">fullcost report · frontier</p><h1>{e(title)}</h1></header>'
             f"{section(out)}</main>"
             f'<script type="application/json" id="fullcost-data">{data}</script></body></html>\n')

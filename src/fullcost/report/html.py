@@ -22,7 +22,7 @@ from fullcost import __version__
 from fullcost.report import charts
 from fullcost.report.assumptions import Assumption
 from fullcost.report.beyond import claim_check_section, export_section, replication_section, trend_section
-from fullcost.report.markup import FORMATS, asset, chart_figure, data_table, e, fig, mean_and_interval
+from fullcost.report.markup import FORMATS, asset, chart_figure, data_table, e, fig, mean_and_interval, page_head
 from fullcost.report.model import ModelReport, model_report
 from fullcost.report.sections import (
     cards,
@@ -276,12 +276,8 @@ def render(ms: Sequence[ModelReport], generated: str, frontier: dict[str, Any] |
         "The data behind this page is embedded in it (<code>script#fullcost-data</code>).</p></footer>")
     data = json.dumps(data_json(ms, generated, frontier), allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
     return (
-        "<!doctype html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="fullcost {e(__version__)}">'
-        f"<title>{e(title)}</title>"
-        f"<style>{asset('report.css')}</style></head>"
+        page_head(title)
+        + f"<style>{asset('report.css')}</style></head>"
         f'<body><main>{"".join(body)}</main>'
         f'<script type="application/json" id="fullcost-data">{data}</script>'
         f"<script>{asset('report.js')}</script>"

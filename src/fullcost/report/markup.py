@@ -16,6 +16,18 @@ FORMATS: dict[str, Callable[[float], str]] = {"usd": fmt.usd, "pct": fmt.pct, "n
                                               "oom": lambda v: f"{v:.2f}"}
 
 
+
+def page_head(title: str) -> str:
+    """The opening of every page fullcost writes, up to the ``<head>``'s own links: the doctype, the character
+    set, the viewport, the generator and the title (escaped)."""
+    from fullcost import __version__
+
+    return ("<!doctype html>\n"
+            '<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="generator" content="fullcost {e(__version__)}">'
+            f"<title>{e(title)}</title>")
+
 def e(s: Any) -> str:
     return escape(str(s), quote=True)
 

@@ -4,7 +4,7 @@ footer, and the page an error gets."""
 from __future__ import annotations
 
 from fullcost import __version__
-from fullcost.report.markup import e
+from fullcost.report.markup import e, page_head
 
 NAV = (("/", "Models"), ("/compare?m=deepseek-v3&m=llama-3.1-405b", "Compare"), ("/lab/deepseek", "Lab"),
        ("/upload", "Upload a scenario"), ("/docs", "API"))
@@ -14,12 +14,8 @@ def page(title: str, body: str, kicker: str = "fullcost") -> str:
     """A whole page. ``body`` is HTML already escaped by its makers; ``title`` and ``kicker`` are text."""
     nav = " ".join(f'<a href="{e(href)}">{e(label)}</a>' for href, label in NAV)
     return (
-        "<!doctype html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="fullcost {e(__version__)}">'
-        f"<title>{e(title)}</title>"
-        '<link rel="stylesheet" href="/static/report.css"><link rel="stylesheet" href="/static/serve.css">'
+        page_head(title)
+        + '<link rel="stylesheet" href="/static/report.css"><link rel="stylesheet" href="/static/serve.css">'
         '<link rel="icon" href="data:,">'
         '<script src="/static/serve.js" defer></script></head>'
         f'<body><nav class="appbar" aria-label="fullcost">{nav}</nav><main>'
@@ -33,6 +29,6 @@ def page(title: str, body: str, kicker: str = "fullcost") -> str:
 
 def error_page(status: int, message: str) -> str:
     what = {400: "That request cannot be answered", 404: "Not found", 413: "Too large",
-            503: "BusyError"}.get(status, "Error")
+            503: "Busy: try again in a moment"}.get(status, "Error")
     return page(what, f'<p class="error" role="alert">{e(message)}</p><p><a href="/">Back to the models</a></p>',
                 f"error {status}")
