@@ -163,9 +163,11 @@ def test_books_balance_and_statements_add_up(data, n, seed, life, method, comput
     _check_journal(gaap)
     _check_journal(ifrs)
     for y in run.years:
-        # the same lab under both standards: identical cash and PP&E, every year, every sample
-        assert close(gaap.balance(acc.CASH, y), ifrs.balance(acc.CASH, y), np.abs(gaap.balance(acc.CASH, y)))
-        assert close(gaap.balance("Assets:PPE", y), ifrs.balance("Assets:PPE", y), gaap.balance("Assets:PPE", y))
+        # the same lab under both standards: identical cash and PP&E, every year, every sample (to rounding of
+        # the size of the ledger: a balance that nets to zero keeps the rounding of what was added and taken away)
+        size = sum(np.abs(gaap.balance(a, y)) for a in gaap.accounts)
+        assert close(gaap.balance(acc.CASH, y), ifrs.balance(acc.CASH, y), size)
+        assert close(gaap.balance("Assets:PPE", y), ifrs.balance("Assets:PPE", y), size)
         assert np.all(gaap.balance("Assets:Intangible", y) == 0)
         # the profit difference is the net intangible less its deferred tax
         eq = [-(j.balance("Equity", y) + j.balance("Income", y) + j.balance("Expenses", y)) for j in (gaap, ifrs)]
