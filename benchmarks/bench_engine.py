@@ -8,8 +8,9 @@ checkout's) run the same recompute in turns, in alternating order, so that a sha
 both alike. Each recompute is what ``fullcost serve`` does for one request: load the model with one override
 (a new value each time), run it, shape the JSON, build the report's data, render the page's fragment. Printed:
 the median of each step, milliseconds, for both, and their ratio (of which: the summaries and the tornado).
-A run keeps its draws for the next (``quantity.DRAWS``: only the input that changed is drawn again); the
-"cold" lines are the same recompute with none kept, as a first request or a new seed or sample count meets it.
+A run keeps its draws for the next (``quantity.DRAWS``: only the input that changed is drawn again) and the
+summaries of the arrays it made (``summary.SEEN``: found again by content); the "cold" lines are the same
+recompute with none kept, as a first request or a new seed or sample count meets it.
 
 ``--check`` compares the outputs of the two: every catalog model's estimate JSON (``--check-samples``, seed 0)
 and the report's data (assumption ranges, histogram), and the benchmarked model at ``--samples``; it prints how
@@ -65,7 +66,7 @@ class Clock:
 
 
 def worker() -> None:
-    from fullcost import api, estimation, quantity, views
+    from fullcost import api, estimation, quantity, summary, views
     from fullcost.overrides import parse_all
     from fullcost.report import assumptions
     from fullcost.report.model import model_report
@@ -83,6 +84,8 @@ def worker() -> None:
     def recompute(model: str, samples: int, i: int, cold: bool) -> dict[str, float]:
         if cold and hasattr(quantity, "DRAWS"):
             quantity.DRAWS.clear()  # no draw kept from the last run: every input drawn again
+        if cold and hasattr(summary, "SEEN"):
+            summary.SEEN.clear()  # no summary kept either
         summaries.spent = tornado.spent = 0.0
         t0 = time.perf_counter()
         doc = api.load(model, parse_all([f"{SALARY}={150_000 + 137 * i}"]))

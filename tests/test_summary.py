@@ -3,11 +3,13 @@ tornado's tenths are the samples one argpartition gives."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
 from fullcost.quantity import Dist
-from fullcost.summary import order_stats, percentiles, summarize
+from fullcost.summary import SEEN, order_stats, percentiles, remembered, summarize
 from fullcost.views import sensitivity
 
 SIZES = (1, 2, 3, 4, 5, 10, 19, 20, 21, 100, 101, 1000, 99_999, 100_000, 100_001)
@@ -135,3 +137,88 @@ def test_order_statistics_of_arrays_that_cannot_change_are_remembered() -> None:
     before = summarize(y)
     y *= 2.0
     assert summarize(y)["p95"] == 2.0 * before["p95"]
+
+
+def _numpys(a: np.ndarray) -> dict[str, float]:
+    p5, p50, p95 = np.percentile(a, [5.0, 50.0, 95.0])
+    return {"mean": float(a.mean()), "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+
+
+def test_summaries_found_again_by_content_only_for_the_same_bits() -> None:
+    SEEN.clear()
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal(50_000)
+    first = summarize(a)
+    assert summarize(a.copy()) == first  # a new array with the same bits: the same summary
+    # the caller's dict is its own: changing it changes nothing kept
+    first["p95"] = 1e300
+    assert summarize(a.copy()) == _numpys(a)
+    # the array changed in place, where the look-up key does not read: summarized afresh, not the kept figure
+    a[12_345] = 1e9
+    assert summarize(a) == _numpys(a)
+    # -0.0 and 0.0 compare equal but print differently: never taken for one another
+    z = np.zeros(50_000)
+    z[::2] = -0.0
+    z[1] = 1.0
+    z2 = z.copy()
+    z2[::2] = 0.0
+    for arr in (z, z2, z, z2):
+        s = summarize(arr)
+        assert np.array([s["p5"], s["p50"], s["p95"]]).tobytes() == np.percentile(arr, [5.0, 50.0, 95.0]).tobytes()
+    # a prefix's percentiles are not the whole array's
+    b = rng.standard_normal(60_000)
+    assert summarize(b, 20_000) != summarize(b)
+    assert summarize(b, 20_000)["p95"] == float(np.percentile(b[:20_000], 95.0))
+
+
+def test_summaries_kept_are_bounded_and_can_be_turned_off() -> None:
+    rng = np.random.default_rng(12)
+    arrays_ = [rng.standard_normal(10_000) for _ in range(12)]
+    keep = SEEN.max_bytes
+    try:
+        SEEN.clear()
+        SEEN.max_bytes = 5 * arrays_[0].nbytes
+        for a in arrays_:
+            assert summarize(a) == _numpys(a)
+            assert SEEN._bytes <= SEEN.max_bytes
+        assert len(SEEN._kept) == 5
+        SEEN.max_bytes = 0
+        SEEN.clear()
+        assert summarize(arrays_[0]) == _numpys(arrays_[0]) and not SEEN._kept
+    finally:
+        SEEN.max_bytes = keep
+        SEEN.clear()
+
+
+def test_summaries_from_threads_at_once_are_each_their_own_arrays() -> None:
+    rng = np.random.default_rng(13)
+    arrays_ = [rng.standard_normal(20_000) * (i + 1) for i in range(8)]
+    want = [_numpys(a) for a in arrays_]
+    SEEN.clear()
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda i: summarize(arrays_[i % 8].copy()), range(64)))
+    assert got == [want[i % 8] for i in range(64)]
+
+
+def test_tenths_of_draws_remembered_only_for_arrays_that_cannot_change() -> None:
+    rng = np.random.default_rng(14)
+    n = 10_000
+    x = rng.standard_normal(n)
+    x.setflags(write=False)
+    calls: list[int] = []
+
+    def make() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert remembered(x, ("k",), make) == remembered(x, ("k",), make) == 1
+    y = x.copy()  # writable: made again each time
+    assert remembered(y, ("k",), make) == 2 and remembered(y, ("k",), make) == 3
+    # the tornado of one set of draws against two totals: each total's own means
+    total = rng.standard_normal(n)
+    drawn = {"x": (Dist("uniform", (0.0, 1.0), text="0 to 1"), x)}
+    for t in (total + 5.0 * x, total * 3.0 - 10.0 * x):
+        row = sensitivity(drawn, t)[0]
+        order = np.argsort(x, kind="stable")
+        assert row["low_usd"] == pytest.approx(float(t[order[: n // 10]].mean()), rel=1e-12)
+        assert row["high_usd"] == pytest.approx(float(t[order[n - n // 10:]].mean()), rel=1e-12)

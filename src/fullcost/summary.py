@@ -7,14 +7,18 @@ than one around six at once), then interpolated with numpy's own formula.
 
 from __future__ import annotations
 
+import threading
 import weakref
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from fullcost.quantity import Arr
 
 Summary = dict[str, float]
+T = TypeVar("T")
 
 
 DETAIL_SAMPLES = 200_000
@@ -59,18 +63,30 @@ def order_stats(a: Arr, ranks: Sequence[int]) -> dict[int, float]:
     return out
 
 
-_KNOWN: dict[int, tuple[weakref.ref[Arr], dict[int, float]]] = {}
+_KNOWN: dict[int, tuple[weakref.ref[Arr], dict[Any, Any]]] = {}
 
 
-def _known(a: Arr) -> dict[int, float] | None:
-    """The order statistics remembered for ``a`` if it cannot change, else None."""
+def remembered(a: Arr, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``make()``, remembered for as long as ``a`` lives where ``a`` cannot change (read-only, owning its data:
+    a run's draws), under ``key``: what ``make`` computes from ``a`` alone and ``key`` names."""
+    known = _known(a)
+    if known is None:
+        return make()
+    if key not in known:
+        known[key] = make()
+    return cast(T, known[key])
+
+
+def _known(a: Arr) -> dict[Any, Any] | None:
+    """What is remembered for ``a`` (order statistics by rank, the rest by ``remembered``'s keys) if it cannot
+    change, else None."""
     if a.flags.writeable or not a.flags.owndata or a.ndim != 1:
         return None
     key = id(a)
     hit = _KNOWN.get(key)
     if hit is not None and hit[0]() is a:
         return hit[1]
-    stats: dict[int, float] = {}
+    stats: dict[Any, Any] = {}
     # an array's id is reused only once it is gone, and then its entry has gone with it
     _KNOWN[key] = (weakref.ref(a, lambda _, key=key: _KNOWN.pop(key, None)), stats)  # type: ignore[misc]
     return stats
@@ -112,6 +128,59 @@ def _lerp(lo: float, hi: float, t: float) -> float:
     return float(y - d * (1 - w)) if w >= 0.5 else float(x + d * w)
 
 
+class Seen:
+    """Summaries of the arrays summarized lately, found again by their content: a recompute that moved one input
+    builds most of its amounts again from the same draws, to the bit, as new arrays. An array is looked up by its
+    size and a few of its values, and a summary is reused only where a kept copy of the array it was made from
+    holds the same bits (NaN and the sign of zero included). Bounded in bytes, the least recently used dropped
+    first; thread-safe. ``SEEN.max_bytes = 0`` keeps none."""
+
+    PROBES = 9  # values read for the look-up key
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._kept: OrderedDict[tuple[Any, ...], tuple[Arr, Summary]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def key(self, a: Arr, n: int) -> tuple[Any, ...]:
+        step = max(1, (a.size - 1) // (self.PROBES - 1))
+        return (a.size, n, a[::step].tobytes(), a[-1].tobytes())
+
+    def get(self, key: tuple[Any, ...], a: Arr) -> Summary | None:
+        with self._lock:
+            hit = self._kept.get(key)
+            if hit is None:
+                return None
+            self._kept.move_to_end(key)
+        kept, s = hit
+        return dict(s) if np.array_equal(kept.view(np.uint64), a.view(np.uint64)) else None
+
+    def put(self, key: tuple[Any, ...], a: Arr, s: Summary) -> None:
+        if a.nbytes > self.max_bytes:
+            return
+        kept = a.copy()
+        kept.setflags(write=False)
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._bytes -= old[0].nbytes
+            self._kept[key] = (kept, dict(s))
+            self._bytes += kept.nbytes
+            while self._bytes > self.max_bytes:
+                _, (gone, _) = self._kept.popitem(last=False)
+                self._bytes -= gone.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._bytes = 0
+
+
+SEEN = Seen(96 * 2**20)
+SEEN_MIN_SIZE = 4096  # below this, summarizing costs less than looking up
+
+
 def summarize(a: Arr, percentile_samples: int | None = None) -> Summary:
     """Mean over all samples; percentiles over all, or over the first ``percentile_samples`` of them.
 
@@ -124,8 +193,19 @@ def summarize(a: Arr, percentile_samples: int | None = None) -> Summary:
         raise ValueError("cannot summarize no samples")
     if a.ndim == 0 or (a.strides == (0,)):
         return _same(a)
-    m = float(a.mean())
     n = a.size if percentile_samples is None else min(a.size, percentile_samples)
+    if a.ndim != 1 or a.size < SEEN_MIN_SIZE or SEEN.max_bytes <= 0:
+        return _summarize(a, n)
+    key = SEEN.key(a, n)
+    s = SEEN.get(key, a)
+    if s is None:
+        s = _summarize(a, n)
+        SEEN.put(key, a, s)
+    return s
+
+
+def _summarize(a: Arr, n: int) -> Summary:
+    m = float(a.mean())
     if np.isnan(m) or n < a.size:  # NaN (or both infinities), or percentiles of a prefix: as numpy does it
         if a.min() == a.max():
             return _same(a)

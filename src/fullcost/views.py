@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fullcost import fmt
 from fullcost.items import CostItem
 from fullcost.quantity import Arr, Dist
-from fullcost.summary import DETAIL_SAMPLES, Summary, mean, order_stats, summarize
+from fullcost.summary import DETAIL_SAMPLES, Summary, mean, order_stats, remembered, summarize
 
 OWN_COST_LABEL = "final run at the lab's own cost"
 # how the development cost prices a GPU-hour (``development.rate``), in words
@@ -34,6 +35,7 @@ BRIDGE_STEPS = (
 )
 # steps shown only when an item falls in them (a scenario's program has neither; a lab's records may)
 OPTIONAL_STEPS = ("inference", "other")
+Rows = npt.NDArray[np.intp]
 PROGRAM_PHASES = ("final_run", "experiments", "validation", "related_model", "failed", "inference")
 
 
@@ -195,19 +197,25 @@ def sensitivity(drawn: dict[str, tuple[Dist, Arr]], total_usd: Arr, top: int = 1
 
 def _tenths(x: Arr, total_usd: Arr, k: int, j: int) -> tuple[float, float, float, float]:
     """The mean total over the ``k`` samples where ``x`` is lowest and over the ``k`` where it is highest, and the
-    (nearest-rank) values of ``x`` at ranks ``j`` and ``n - j - 1``.
+    (nearest-rank) values of ``x`` at ranks ``j`` and ``n - j - 1``."""
+    low, high, low_value, high_value = remembered(x, ("tenths", k, j), lambda: _tenth_rows(x, k, j))
+    return float(total_usd[low].mean()), float(total_usd[high].mean()), low_value, high_value
+
+
+def _tenth_rows(x: Arr, k: int, j: int) -> tuple[Rows, Rows, float, float]:
+    """The rows of the lowest and the highest tenth of ``x`` (in increasing order, as a mask selects them) and the
+    values at ranks ``j`` and ``n - j - 1``: for a run's draws, the same from one run to the next.
 
     The order statistics come from single-rank partitions and each tenth is the samples at or beyond its
     boundary value. Where values tie across a boundary (a choice input), which tied samples fall in the tenth is
     up to the partition: there, one argpartition decides as it always has."""
     n = x.shape[0]
     v = order_stats(x, (j, k - 1, n - k, n - j - 1))
-    low, high = x <= v[k - 1], x >= v[n - k]
-    if np.count_nonzero(low) == k and np.count_nonzero(high) == k:
-        return (float(total_usd[low].mean()), float(total_usd[high].mean()), v[j], v[n - j - 1])
+    low, high = np.flatnonzero(x <= v[k - 1]), np.flatnonzero(x >= v[n - k])
+    if low.size == k and high.size == k:
+        return low, high, v[j], v[n - j - 1]
     order = np.argpartition(x, (j, k, n - k - 1, n - j - 1))
-    return (float(total_usd[order[:k]].mean()), float(total_usd[order[n - k:]].mean()), float(x[order[j]]),
-            float(x[order[n - j - 1]]))
+    return order[:k], order[n - k:], float(x[order[j]]), float(x[order[n - j - 1]])
 
 
 def agreement(total_usd: Arr, reference: Dist) -> dict[str, Any]:
