@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from fullcost import catalog, estimation, yamlio
+from fullcost import catalog, estimation, resolve, yamlio
 from fullcost import model_index as models
 from fullcost.catalog import models as index_writer
 from tests.conftest import ROOT
@@ -90,6 +90,7 @@ def test_loading_one_entry_parses_only_its_own_file(monkeypatch):
         return real(path, *a, **k)
 
     monkeypatch.setattr(yamlio, "load", spy)
+    resolve.FILES.clear()  # as a fresh process reads it (a file read once is kept: resolve.FILES)
     catalog.load_scenario("PaLM (540B)")
     assert [p for p in seen if "/models/" in p.replace("\\", "/")] == [str(catalog.MODELS / "palm-540b.yaml")]
 

@@ -14,6 +14,11 @@ where the base has a list of named items changes those items by name (``name``, 
 from __future__ import annotations
 
 import copy
+import os
+import threading
+from collections import OrderedDict
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +147,9 @@ def with_variant(data: dict[str, Any], where: Where, variant: str, file: str) ->
 
 def read(path: Path, chain: tuple[str, ...] = ()) -> tuple[dict[str, Any], Where]:
     """A scenario file's data with ``extends`` resolved (recursively), and the origin of every value."""
+    deps = _READING.get()
+    if deps is not None:
+        deps.append(_stamp(path))
     data, pos = yamlio.load(path)
     return layered(data, where_of(str(path), pos), str(path), path.parent, (*chain, str(path.resolve())))
 
@@ -239,13 +247,88 @@ def _check_variants(data: dict[str, Any], where: Where, file: str) -> None:
 def load(ref: str | Path, overrides: tuple[Override, ...] = ()) -> Doc:
     """A scenario by catalog name or file, with an optional ``@VARIANT``, ``extends`` resolved, overrides applied."""
     path, variant = (Path(ref), None) if isinstance(ref, Path) else find(ref)
-    data, where = read(path)
-    return finish(data, where, str(path), variant, overrides)
+    return load_file(path, variant, overrides)
 
 
 def load_file(path: Path, variant: str | None = None, overrides: tuple[Override, ...] = ()) -> Doc:
-    data, where = read(path)
-    return finish(data, where, str(path), variant, overrides)
+    entry = FILES.get(path)
+    if entry is None:
+        data, where = read(path)
+        return finish(data, where, str(path), variant, overrides)
+    data, where = copy.deepcopy(entry.data), dict(entry.where)
+    if not entry.checked:
+        _check_variants(data, where, str(path))
+        entry.checked = True
+    return finish(data, where, str(path), variant, overrides, check_variants=False)
+
+
+# --- catalog files kept ---------------------------------------------------------------------------------------
+
+_READING: ContextVar[list[tuple[Any, ...]] | None] = ContextVar("_READING", default=None)
+
+
+def _stamp(path: Path) -> tuple[Any, ...]:
+    """What tells one version of a file from another: where it is, its inode, times and size (None if it is not
+    there: reading it will say so)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (str(path), None)
+    return (str(path), st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+
+
+@dataclass
+class Kept:
+    data: dict[str, Any]  # never handed out: callers get copies
+    where: Where
+    deps: tuple[tuple[Any, ...], ...]  # the stamps of every file read (the file and those it extends)
+    checked: bool = False  # its variants were validated
+
+
+class Files:
+    """Catalog scenario files as read (``extends`` resolved), kept for the next load: a served recompute loads the
+    same model with a new override each time. Package data only: a user's file is read afresh each time. An entry
+    is used while every file it was read from has the same inode, times and size; each load gets its own deep
+    copy. Bounded (least recently used out) and thread-safe; ``FILES.max_files = 0`` keeps none."""
+
+    def __init__(self, max_files: int) -> None:
+        self.max_files = max_files
+        self._kept: OrderedDict[str, Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> Kept | None:
+        """The entry for ``path`` (read now where none is kept or its files changed); None for a file outside the
+        catalog, or with none kept."""
+        from fullcost import catalog
+
+        if self.max_files <= 0 or not path.resolve().is_relative_to(catalog.DATA.resolve()):
+            return None
+        key = str(path)
+        with self._lock:
+            entry = self._kept.get(key)
+            if entry is not None:
+                self._kept.move_to_end(key)
+        if entry is not None and all(_stamp(Path(d[0])) == d for d in entry.deps):
+            return entry
+        deps: list[tuple[Any, ...]] = []
+        token = _READING.set(deps)
+        try:
+            data, where = read(path)
+        finally:
+            _READING.reset(token)
+        entry = Kept(copy.deepcopy(data), dict(where), tuple(deps))
+        with self._lock:
+            self._kept[key] = entry
+            while len(self._kept) > self.max_files:
+                self._kept.popitem(last=False)
+        return entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+FILES = Files(256)
 
 
 def from_data(data: Any, file: str = "<data>", overrides: tuple[Override, ...] = (),
