@@ -272,3 +272,26 @@ def test_a_scenario_without_iceberg_sections_says_its_development_cost_is_the_fi
     out = _run(TOY)
     assert any("final run alone" in w for w in out["warnings"])
     assert not any("final run alone" in w for w in _run(TOY + PROGRAM)["warnings"])
+
+
+def test_a_fleets_rate_per_hour_is_the_same_asked_again_and_cannot_be_changed_by_its_users():
+    from fullcost.context import Context
+    from fullcost.costing.fleet import A100, fleet_cost
+    from fullcost.quantity import Sampler
+
+    doc = loads(TOY + PROGRAM + FLEET.replace("utilization: 50%", "utilization: 40% to 60%"))
+    ctx = Context(doc, Sampler(2000, 0))
+    fleet = fleet_cost(ctx, doc.scenario.fleet)
+    a100_peak = ctx.ref_peak(catalog.chip(A100))
+    for chip in (catalog.chip("h100-sxm"), catalog.chip("a100-80gb")):  # in the fleet, and not
+        peak = ctx.ref_peak(chip)
+        first = fleet.per_used_hour(chip, peak, a100_peak)
+        again = fleet.per_used_hour(chip, ctx.ref_peak(chip), ctx.ref_peak(catalog.chip(A100)))
+        fresh = fleet._per_used_hour(chip, peak, a100_peak)
+        for a, b, c in zip(first, again, fresh, strict=True):
+            assert a is b and a.tobytes() == c.tobytes()
+            with pytest.raises(ValueError, match="read-only"):
+                a *= 2.0
+    # other peaks are other answers
+    other = fleet.per_used_hour(catalog.chip("a100-80gb"), a100_peak * 2.0, a100_peak)
+    assert other[0].tobytes() != fleet.per_used_hour(catalog.chip("a100-80gb"), a100_peak, a100_peak)[0].tobytes()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from fullcost.quantity import Dist
-from fullcost.summary import SEEN, order_stats, percentiles, remembered, summarize
+from fullcost.summary import SEEN, median, order_stats, percentiles, remembered, summarize
 from fullcost.views import sensitivity
 
 SIZES = (1, 2, 3, 4, 5, 10, 19, 20, 21, 100, 101, 1000, 99_999, 100_000, 100_001)
@@ -222,3 +222,13 @@ def test_tenths_of_draws_remembered_only_for_arrays_that_cannot_change() -> None
         order = np.argsort(x, kind="stable")
         assert row["low_usd"] == pytest.approx(float(t[order[: n // 10]].mean()), rel=1e-12)
         assert row["high_usd"] == pytest.approx(float(t[order[n - n // 10:]].mean()), rel=1e-12)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_median_is_numpys_to_the_bit(n: int) -> None:
+    for a in [*arrays(n), np.broadcast_to(np.float64(1e308), (n,)), np.full(n, -0.0)]:
+        with np.errstate(over="ignore", invalid="ignore"):
+            assert np.float64(median(a)).tobytes() == np.median(a).tobytes()
+    x = arrays(n)[1]
+    x.setflags(write=False)
+    assert median(x) == median(x) == float(np.median(x))

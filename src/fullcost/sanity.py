@@ -13,9 +13,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from fullcost.summary import mean
+from fullcost.summary import mean, median
 
 if TYPE_CHECKING:
     from fullcost.context import Context
@@ -73,7 +71,7 @@ def _age(ctx: Context, what: str, acquired: dt.date, at: dt.date, section: str) 
     life = None
     for name in (f"{section}.useful_life_years", "defaults.useful_life_years"):
         if name in drawn:
-            life = float(np.median(drawn[name][1]))
+            life = median(drawn[name][1])
             break
     if life is None:
         return

@@ -224,6 +224,23 @@ def _same(a: Arr) -> Summary:
     return {"mean": v, "p5": v, "p50": v, "p95": v}
 
 
+def median(a: Arr) -> float:
+    """``np.median(a)`` to the last bit for a 1-D array: the middle value, or the mean of the two middle values,
+    from single-rank partitions (remembered for a run's draws, as ``order_stats`` does)."""
+    a = np.asarray(a, dtype=np.float64)
+    n = a.size
+    if a.ndim != 1 or n == 0 or np.isnan(a.max()):
+        return float(np.median(a))
+    if a.strides == (0,):
+        lo = hi = float(a[0])
+    else:
+        ranks = [(n - 1) // 2, n // 2]
+        vals = order_stats(a, ranks)
+        lo, hi = vals[ranks[0]], vals[ranks[1]]
+    # numpy's mean of the one or two values: a sum that starts from 0.0 (so -0.0 reads 0.0), over their count
+    return 0.0 + lo if n % 2 else (0.0 + lo + hi) / 2.0
+
+
 def mean(a: Arr) -> float:
     a = np.asarray(a, dtype=np.float64)
     if a.strides == (0,) or a.size == 1:

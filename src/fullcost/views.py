@@ -11,7 +11,7 @@ import numpy.typing as npt
 from fullcost import fmt
 from fullcost.items import CostItem
 from fullcost.quantity import Arr, Dist
-from fullcost.summary import DETAIL_SAMPLES, Summary, mean, order_stats, remembered, summarize
+from fullcost.summary import DETAIL_SAMPLES, Summary, mean, median, order_stats, remembered, summarize
 
 OWN_COST_LABEL = "final run at the lab's own cost"
 # how the development cost prices a GPU-hour (``development.rate``), in words
@@ -145,7 +145,7 @@ def headline_share(headline_usd: float, dev_total: Arr) -> Summary:
 def above_development(headline_usd: float, gpu_hours: float, basis: str, dev_total: Arr, items: list[CostItem],
                       n: int) -> str | None:
     """Why a headline reads above the whole development cost, or None where it does not (the median share)."""
-    dev = float(np.median(dev_total))
+    dev = median(dev_total)
     if dev <= 0 or headline_usd <= dev:
         return None
     own = float(np.mean(own_cost(items, n)))

@@ -13,6 +13,7 @@ from fullcost.context import Context, days, years_between
 from fullcost.costing import hardware as hw
 from fullcost.plausible import MAX_RUN_YEARS, start_warning
 from fullcost.quantity import Arr, Dist
+from fullcost.summary import median
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,11 @@ def _flops(ctx: Context) -> tuple[Arr | None, str]:
     active_path = ("model", "params_active" if m.params_active is not None else "params_total")
     flops = compute.training_flops(ctx.q(active_path, n_active, "count"), ctx.q(("model", "tokens"), m.tokens, "count"))
     if reported is not None:
-        ratio = float(np.median(flops)) / float(np.median(reported))
+        ratio = median(flops) / median(reported)
         if not 0.5 <= ratio <= 2.0:
             ctx.warnings.append(
-                f"6·N·D gives {float(np.median(flops)):.3g} FLOP, {max(ratio, 1 / ratio):,.3g}x "
-                f"{'above' if ratio > 1 else 'below'} model.reported_flops ({float(np.median(reported)):.3g}): the "
+                f"6·N·D gives {median(flops):.3g} FLOP, {max(ratio, 1 / ratio):,.3g}x "
+                f"{'above' if ratio > 1 else 'below'} model.reported_flops ({median(reported):.3g}): the "
                 "run uses 6·N·D; check the parameters and tokens, or leave them out to use the reported figure")
     return flops, "6ND"
 
@@ -118,10 +119,10 @@ def _hours(ctx: Context, peak: Arr, flops: Arr | None, gpus: Arr | None) -> tupl
         return h, h, duration / 24.0, h / duration, "GPU-hours / duration"
     d = ctx.default("training_days_when_unknown")
     wall = ctx.opt((), None, d, "defaults.training_days_when_unknown", "days")
-    days_ = float(np.median(wall))
+    days_ = median(wall)
     ctx.warnings.append(f"final_run.gpus not given: the run is taken to last Epoch AI's median training time "
                         f"({days_:.4g} days), so the cluster is GPU-hours / {days_ * 24:,.1f} h = "
-                        f"{float(np.median(h)) / (days_ * 24):,.0f} GPUs (this sets the training start and the "
+                        f"{median(h) / (days_ * 24):,.0f} GPUs (this sets the training start and the "
                         "acquisition cost; give gpus or duration to say otherwise)")
     return h, h, wall, h / (wall * 24.0), "GPU-hours / Epoch AI's median training time"
 

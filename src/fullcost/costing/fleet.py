@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -39,14 +40,28 @@ class FleetCost:
     facility_usd_per_year: Arr
     capacity_gpu_hours: Arr  # GPU-hours a year the fleet could deliver
     a100_equivalents: Arr
+    # per_used_hour's answers, by chip and peaks (a run asks for each of its program's groups)
+    _rates: dict[tuple[Any, ...], tuple[tuple[Arr, Arr, Arr], Arr, Arr]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def per_used_hour(self, chip: catalog.Chip, peak: Arr, a100_peak: Arr) -> tuple[Arr, Arr, Arr]:
-        """Depreciation, energy and facility per GPU-hour of work on ``chip``.
+        """Depreciation, energy and facility per GPU-hour of work on ``chip`` (read-only arrays).
 
         Depreciation and facility run whether a GPU works or idles, so they are spread over the working hours
         (divided by utilization); energy is drawn by working hours. For a chip not in the fleet, the fleet's
         average per A100-equivalent hour, scaled by the chip's dense BF16 peak.
         """
+        key = (chip.id, _same(peak), _same(a100_peak))
+        hit = self._rates.get(key)
+        if hit is not None:
+            return hit[0]
+        out = self._per_used_hour(chip, peak, a100_peak)
+        for a in out:
+            a.setflags(write=False)
+        self._rates[key] = (out, peak, a100_peak)  # the peaks kept alive with it: their ids stay theirs
+        return out
+
+    def _per_used_hour(self, chip: catalog.Chip, peak: Arr, a100_peak: Arr) -> tuple[Arr, Arr, Arr]:
         for g in self.groups:
             if g.chip.id == chip.id:
                 hours = self.life_years * compute.HOURS_PER_YEAR * self.utilization
@@ -56,6 +71,14 @@ class FleetCost:
         scale = peak / a100_peak
         return (self.depreciation_per_year / a100_hours * scale, self.energy_usd_per_year / a100_hours * scale,
                 self.facility_usd_per_year / a100_hours * scale)
+
+
+def _same(a: Arr) -> Any:
+    """What tells ``a`` from another array: a value given once (a point input) by that value, any other by its
+    id (the array is kept with the answer, so no other array takes its id)."""
+    if a.strides == (0,):
+        return (a.size, a.flat[0].tobytes())
+    return id(a)
 
 
 def _total_count(groups: tuple[Group, ...]) -> Arr:

@@ -13,7 +13,7 @@ from fullcost.costing.fleet import A100, FleetCost, fleet_cost
 from fullcost.costing.staff import role_cost
 from fullcost.items import CostItem
 from fullcost.quantity import Arr
-from fullcost.summary import mean
+from fullcost.summary import mean, median
 
 PHASE_LABEL = {"final_run": "final run", "experiments": "experiments", "validation": "validation runs",
                "related_model": "related models", "failed": "failed runs"}
@@ -81,7 +81,7 @@ def _program(ctx: Context, kind: str, fr: FinalRun, fleet: FleetCost | None, mod
         return items, total
     if prog.multiplier is not None:
         m = ctx.q(("program", "multiplier"), prog.multiplier, "multiplier")
-        if (prog.multiplier.ref is None and prog.multiplier.interval()[0] < 1.0) or float(np.median(m)) < 1.0:
+        if (prog.multiplier.ref is None and prog.multiplier.interval()[0] < 1.0) or median(m) < 1.0:
             raise ctx.error(("program", "multiplier"),
                             f"'{prog.multiplier.text}' goes below 1, but the multiplier is total program compute "
                             "over the final run's, which includes the final run: use values of at least 1")
@@ -167,7 +167,7 @@ def _check_fleet(ctx: Context, fr: FinalRun, fleet: FleetCost) -> None:
     ratio = fr.chip.reference_peak()[1].central() / catalog.chip(A100).reference_peak()[1].central()
     need = fr.gpus * ratio
     short = float(np.mean(fleet.a100_equivalents < need * (1 - 1e-12)))
-    what = (f"the fleet ({float(np.median(fleet.a100_equivalents)):,.0f} A100-equivalents at its median) is smaller "
+    what = (f"the fleet ({median(fleet.a100_equivalents):,.0f} A100-equivalents at its median) is smaller "
             f"than the final run's cluster ({mean(fr.gpus):,.0f} x {fr.chip.id} = {mean(need):,.0f} "
             "A100-equivalents)")
     if short > 0.5:
