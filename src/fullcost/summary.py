@@ -194,7 +194,11 @@ def summarize(a: Arr, percentile_samples: int | None = None) -> Summary:
     if a.ndim == 0 or (a.strides == (0,)):
         return _same(a)
     n = a.size if percentile_samples is None else min(a.size, percentile_samples)
-    if a.ndim != 1 or a.size < SEEN_MIN_SIZE or SEEN.max_bytes <= 0:
+    if a.ndim != 1 or a.size < SEEN_MIN_SIZE:
+        return _summarize(a, n)
+    if not a.flags.writeable and a.flags.owndata:  # a run's draws: remembered for as long as they live
+        return dict(remembered(a, ("summary", n), lambda: _summarize(a, n)))
+    if SEEN.max_bytes <= 0:
         return _summarize(a, n)
     key = SEEN.key(a, n)
     s = SEEN.get(key, a)

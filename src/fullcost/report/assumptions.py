@@ -8,6 +8,7 @@ else is shown as text and reported, never dropped.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ class Assumption:
                 "published": self.published, "note": self.note}
 
 
+@functools.lru_cache(maxsize=4096)
 def valid_url(u: str) -> bool:
     """An http(s) address a browser can open: a scheme, a host with a dot (or localhost), no spaces."""
     if not u or any(ch.isspace() for ch in u) or any(ch in u for ch in "<>\"'`"):
@@ -124,6 +126,11 @@ _INDEX = re.compile(r"\[(\d+)\]")
 
 
 def _tokens(name: str) -> list[str | int]:
+    return list(_tokens_of(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens_of(name: str) -> tuple[str | int, ...]:
     out: list[str | int] = []
     for part in name.split("."):
         head = _INDEX.split(part)
@@ -132,7 +139,7 @@ def _tokens(name: str) -> list[str | int]:
         for i, tok in enumerate(head[1:]):
             if i % 2 == 0:
                 out.append(int(tok))
-    return out
+    return tuple(out)
 
 
 def _short(s: str) -> str:
@@ -146,6 +153,7 @@ _WORDS = (("usd per gpu hour", "$ per GPU-hour"), ("usd per kwh", "$ per kWh"), 
           ("usd per year", "$ a year"), ("usd per gpu", "$ per GPU"), ("usd", "($)"))
 
 
+@functools.lru_cache(maxsize=4096)
 def _words(key: str) -> str:
     w = f" {key.replace('_', ' ')} "
     for a, b in _WORDS:

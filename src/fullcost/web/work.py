@@ -115,13 +115,18 @@ class Source:
 
 @dataclass(frozen=True)
 class ModelView:
-    """One model run: the estimate's JSON (``text`` as the CLI prints it) and the report's data for the page."""
+    """One model run: the estimate's JSON (``text`` as the CLI prints it, written when first asked for: a page's
+    redraw does not need it) and the report's data for the page."""
 
     source: Source
     state: State
     out: dict[str, Any]
-    text: str
+    given_text: str | None
     report: ModelReport
+
+    @functools.cached_property
+    def text(self) -> str:
+        return self.given_text if self.given_text is not None else dumps(self.out)
 
 
 def model_view(src: Source, st: State) -> ModelView:
@@ -133,7 +138,7 @@ def model_view(src: Source, st: State) -> ModelView:
         est = api.run(doc, st.samples, st.seed, st.dollars)
         out = api.to_json(est)
         api.check_overrides(doc)
-        return ModelView(src, st, out, dumps(out), model_report(est, out))
+        return ModelView(src, st, out, None, model_report(est, out))
 
     return CACHE.get(("model", src, st.key()), make)
 

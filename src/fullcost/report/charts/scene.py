@@ -90,8 +90,15 @@ class Chart:
 
 
 def _n(v: float) -> str:
-    r = round(v, 1)
-    return str(int(r)) if r == int(r) else f"{r:.1f}"
+    """``v`` to one decimal, without a trailing ``.0`` (what ``round(v, 1)`` prints, faster: both round the exact
+    binary value correctly)."""
+    s = f"{v:.1f}"
+    if s[-1] == "0":
+        return "0" if s == "-0.0" else s[:-2]
+    if s[-1] in "fn":  # inf, nan: no coordinate (an error, as ever)
+        r = round(v, 1)
+        return str(int(r))
+    return s
 
 
 def _e(s: str) -> str:

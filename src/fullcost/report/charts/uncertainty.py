@@ -12,6 +12,7 @@ from fullcost import fmt
 from fullcost.quantity import Arr
 from fullcost.report.charts.layout import _fit, _name, _x_axis, nice_max, text_width, wrap
 from fullcost.report.charts.scene import ACCENT, HIGH, INK, LOW, MUTED, TOTAL, WIDE, Chart, Line, Rect, Text
+from fullcost.summary import percentiles
 
 
 # --------------------------------------------------------------------------------------------- the distribution
@@ -34,7 +35,7 @@ def histogram(samples: Arr, bins: int = 48) -> Histogram:
     lo_v, hi_v = float(a.min()), float(a.max())
     if lo_v == hi_v:
         return Histogram((lo_v, hi_v), (n,), 0, 0, n, lo_v)
-    hi = float(np.percentile(a, 99.5)) if n >= 200 else hi_v
+    hi = percentiles(a, (99.5,))[0] if n >= 200 else hi_v  # np.percentile to the bit
     lo = min(0.0, lo_v)
     counts, edges = np.histogram(a, bins=bins, range=(lo, hi))
     above = int(np.count_nonzero(a > hi))
