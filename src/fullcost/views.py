@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fullcost import fmt
+from fullcost.arrays import sum_of
 from fullcost.items import CostItem
 from fullcost.quantity import Arr, Dist
 from fullcost.summary import DETAIL_SAMPLES, Summary, mean, median, order_stats, remembered, summarize
@@ -51,11 +52,7 @@ def own_cost(items: list[CostItem], n: int) -> Arr:
     """The final run at the lab's own cost: the final run's GPU-hours at the rate the development cost uses
     (the fleet's, or the amortized hardware and energy), i.e. the bridge's headline plus its final-run step.
     The one definition behind every view's "final run at the lab's own cost"."""
-    out = np.zeros(n)
-    for it in items:
-        if step_of(it) == "final_run":
-            out = out + it.usd
-    return out
+    return sum_of((it.usd for it in items if step_of(it) == "final_run"), np.zeros(n))
 
 
 def total(items: list[CostItem], n: int) -> Arr:
@@ -78,9 +75,10 @@ def item_rows(items: list[CostItem], with_phase: bool = True) -> list[dict[str, 
 
 def by_category(items: list[CostItem], n: int) -> list[dict[str, Any]]:
     """The items summed by category (staff, hardware, energy...), sample by sample, largest mean first."""
-    sums: dict[str, Arr] = {}
+    terms: dict[str, list[Arr]] = {}
     for it in items:
-        sums[it.category] = sums[it.category] + it.usd if it.category in sums else np.asarray(it.usd, dtype=float)
+        terms.setdefault(it.category, []).append(it.usd)
+    sums = {k: sum_of(v[1:], np.asarray(v[0], dtype=float)) for k, v in terms.items()}
     rows = [(k, summarize(np.broadcast_to(v, (n,)))) for k, v in sums.items()]
     rows.sort(key=lambda r: -r[1]["mean"])
     return [{"category": k, "usd": s} for k, s in rows]
@@ -124,9 +122,7 @@ def excluded(items: list[CostItem]) -> list[tuple[str, Arr, str]]:
         its = groups.get(key)
         if not its:
             continue
-        arr = its[0].usd
-        for it in its[1:]:
-            arr = arr + it.usd
+        arr = sum_of(it.usd for it in its)
         names = sorted({it.name.split(":")[0] if key not in ("staff", "data") else it.name for it in its})
         out.append((label, arr, "; ".join(names)))
     return out

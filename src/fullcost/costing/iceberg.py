@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fullcost import catalog
+from fullcost.arrays import sum_of
 from fullcost.context import Context
 from fullcost.costing.final_run import FinalRun
 from fullcost.costing.fleet import A100, FleetCost, fleet_cost
@@ -131,9 +132,7 @@ def _staff(ctx: Context, model: str) -> list[CostItem]:
     rest = [it for it in out if it.line != "rnd"]
     if not ec.applies:  # the counterfactual: that effort was never needed
         return kept + rest
-    spent = ctx.const(0.0)
-    for it in rnd:
-        spent = spent + it.usd * share
+    spent = sum_of((it.usd * share for it in rnd), ctx.const(0.0))
     workaround = CostItem("staff: export-control workarounds", "staff", "overall", spent, True, "rnd", model,
                           f"{ec.staff_share.text} of the research staff's effort on working around restricted parts")
     return [*kept, workaround, *rest]
@@ -194,9 +193,7 @@ def build(ctx: Context, fr: FinalRun) -> Iceberg:
     for i, dc in enumerate(sc.data):
         dev.append(CostItem(f"data: {dc.name}", "data", dc.phase, ctx.q(("data", i, "usd"), dc.usd, "usd"), True,
                             "rnd", model, dc.usd.text))
-    before = ctx.const(0.0)
-    for it in dev:
-        before = before + it.usd
+    before = sum_of((it.usd for it in dev), ctx.const(0.0))
     dev += _overhead(ctx, ("overhead",), before, model, "the development cost before overhead")
     return Iceberg(dev, _lab_annual(ctx, fleet), kind, fleet, prog_hours)
 
@@ -231,8 +228,6 @@ def _lab_annual(ctx: Context, fleet: FleetCost | None) -> list[CostItem] | None:
             items.append(CostItem(o.name, o.category, "overall",
                                   ctx.q(("lab", "other", i, "usd_per_year"), o.usd_per_year, "usd"), True,
                                   "sga" if o.category == "overhead" else "rnd", who, o.usd_per_year.text))
-        base = ctx.const(0.0)
-        for it in items:
-            base = base + it.usd
+        base = sum_of((it.usd for it in items), ctx.const(0.0))
         items += _overhead(ctx, ("lab", "overhead"), base, who, "the lab's other annual costs")
     return items

@@ -1,0 +1,33 @@
+"""Sums of sample arrays: the bits of ``a + b + c`` written out, one new array, the terms left as they were."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fullcost.arrays import sum_of
+
+
+def _written_out(terms, start=None):
+    out = start
+    for t in terms:
+        out = t if out is None else out + t
+    return out
+
+
+def test_the_same_bits_as_the_sum_written_out_and_the_terms_untouched():
+    rng = np.random.default_rng(3)
+    terms = [rng.standard_normal(5000) * 10.0 ** rng.integers(-3, 12) for _ in range(9)]
+    copies = [t.copy() for t in terms]
+    zero = np.broadcast_to(np.float64(0.0), (5000,))  # a point input, read-only
+    for start in (None, zero, np.zeros(5000), np.float64(2.5)):
+        got = sum_of(terms, start)
+        assert got.tobytes() == _written_out(terms, start).tobytes()
+        assert all(t.tobytes() == c.tobytes() for t, c in zip(terms, copies, strict=True))
+        assert start is None or got is not start
+    assert sum_of([terms[0]]) is terms[0]  # one term: that term, as a + nothing
+    # shapes that broadcast: a scalar-like start, a broadcast term
+    one = np.array([1.5])
+    assert sum_of([one, terms[0], zero]).tobytes() == ((one + terms[0]) + zero).tobytes()
+    with pytest.raises(ValueError, match="nothing to sum"):
+        sum_of([])
