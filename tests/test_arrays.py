@@ -31,3 +31,17 @@ def test_the_same_bits_as_the_sum_written_out_and_the_terms_untouched():
     assert sum_of([one, terms[0], zero]).tobytes() == ((one + terms[0]) + zero).tobytes()
     with pytest.raises(ValueError, match="nothing to sum"):
         sum_of([])
+
+
+def test_a_decline_worked_out_once_for_draws_is_the_decline_of_those_years():
+    from fullcost.costing.hardware import depreciated_value
+
+    rng = np.random.default_rng(4)
+    oom = rng.uniform(0.05, 0.3, 4000)
+    oom.setflags(write=False)  # a run's draws
+    value = rng.uniform(1e4, 4e4, 4000)
+    for years in (2.5, 2.5, 0.75, -1.0, 2.5):
+        want = value * np.power(10.0, -oom * np.maximum(years, 0.0))
+        assert depreciated_value(value, years, oom).tobytes() == want.tobytes()
+    other = value * 2.0  # another value, the same draws: its own result
+    assert depreciated_value(other, 2.5, oom).tobytes() == (other * np.power(10.0, -oom * 2.5)).tobytes()

@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+from fullcost.arrays import remembered
 from fullcost.quantity import Dist
-from fullcost.summary import SEEN, median, order_stats, percentiles, remembered, summarize
+from fullcost.summary import SEEN, median, order_stats, percentiles, summarize
 from fullcost.views import sensitivity
 
 SIZES = (1, 2, 3, 4, 5, 10, 19, 20, 21, 100, 101, 1000, 99_999, 100_000, 100_001)

@@ -1,14 +1,18 @@
-"""Sums of sample arrays with one new array for the result, not one per term: the same values, to the bit, as
-``a + b + c + ...`` written out (each sample summed left to right), without a fresh 800 KB temporary (and its
-page faults) for every term of a long sum."""
+"""Sample arrays: what is worked out from an array that cannot change (a run's draws), remembered for as long as
+it lives; sums with one new array for the result, not one per term (the same values, to the bit, as
+``a + b + c + ...`` written out, without a fresh 800 KB temporary and its page faults for every term)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from fullcost.quantity import Arr
+
+T = TypeVar("T")
 
 
 def sum_of(terms: Iterable[Arr], start: Arr | None = None) -> Arr:
@@ -30,3 +34,32 @@ def sum_of(terms: Iterable[Arr], start: Arr | None = None) -> Arr:
     if out is None:
         raise ValueError("nothing to sum")
     return out
+
+
+_KNOWN: dict[int, tuple[weakref.ref[Arr], dict[Any, Any]]] = {}
+
+
+def remembered(a: Arr, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``make()``, remembered for as long as ``a`` lives where ``a`` cannot change (read-only, owning its data:
+    a run's draws), under ``key``: what ``make`` computes from ``a`` alone and ``key`` names."""
+    known = known_of(a)
+    if known is None:
+        return make()
+    if key not in known:
+        known[key] = make()
+    return cast(T, known[key])
+
+
+def known_of(a: Arr) -> dict[Any, Any] | None:
+    """What is remembered for ``a`` (order statistics by rank, the rest by ``remembered``'s keys) if it cannot
+    change, else None."""
+    if a.flags.writeable or not a.flags.owndata or a.ndim != 1:
+        return None
+    key = id(a)
+    hit = _KNOWN.get(key)
+    if hit is not None and hit[0]() is a:
+        return hit[1]
+    stats: dict[Any, Any] = {}
+    # an array's id is reused only once it is gone, and then its entry has gone with it
+    _KNOWN[key] = (weakref.ref(a, lambda _, key=key: _KNOWN.pop(key, None)), stats)  # type: ignore[misc]
+    return stats

@@ -8,17 +8,16 @@ than one around six at once), then interpolated with numpy's own formula.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
+from fullcost.arrays import known_of, remembered
 from fullcost.quantity import Arr
 
 Summary = dict[str, float]
-T = TypeVar("T")
 
 
 DETAIL_SAMPLES = 200_000
@@ -32,7 +31,7 @@ def order_stats(a: Arr, ranks: Sequence[int]) -> dict[int, float]:
     The values found for an array that cannot change (it owns its data and is read-only: a run's draws, kept
     from one run to the next) are remembered for as long as it lives."""
     a = np.asarray(a, dtype=np.float64)
-    known = _known(a)
+    known = known_of(a)
     want = sorted({int(r) for r in ranks})
     if known is not None and all(r in known for r in want):
         return {r: known[r] for r in want}
@@ -61,35 +60,6 @@ def order_stats(a: Arr, ranks: Sequence[int]) -> dict[int, float]:
     if known is not None:
         known.update(out)
     return out
-
-
-_KNOWN: dict[int, tuple[weakref.ref[Arr], dict[Any, Any]]] = {}
-
-
-def remembered(a: Arr, key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """``make()``, remembered for as long as ``a`` lives where ``a`` cannot change (read-only, owning its data:
-    a run's draws), under ``key``: what ``make`` computes from ``a`` alone and ``key`` names."""
-    known = _known(a)
-    if known is None:
-        return make()
-    if key not in known:
-        known[key] = make()
-    return cast(T, known[key])
-
-
-def _known(a: Arr) -> dict[Any, Any] | None:
-    """What is remembered for ``a`` (order statistics by rank, the rest by ``remembered``'s keys) if it cannot
-    change, else None."""
-    if a.flags.writeable or not a.flags.owndata or a.ndim != 1:
-        return None
-    key = id(a)
-    hit = _KNOWN.get(key)
-    if hit is not None and hit[0]() is a:
-        return hit[1]
-    stats: dict[Any, Any] = {}
-    # an array's id is reused only once it is gone, and then its entry has gone with it
-    _KNOWN[key] = (weakref.ref(a, lambda _, key=key: _KNOWN.pop(key, None)), stats)  # type: ignore[misc]
-    return stats
 
 
 def _ranks(n: int, q: Sequence[float]) -> tuple[list[float], list[int], list[int]]:

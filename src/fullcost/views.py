@@ -9,10 +9,10 @@ import numpy as np
 import numpy.typing as npt
 
 from fullcost import fmt
-from fullcost.arrays import sum_of
+from fullcost.arrays import remembered, sum_of
 from fullcost.items import CostItem
 from fullcost.quantity import Arr, Dist
-from fullcost.summary import DETAIL_SAMPLES, Summary, mean, median, order_stats, remembered, summarize
+from fullcost.summary import DETAIL_SAMPLES, Summary, mean, median, order_stats, summarize
 
 OWN_COST_LABEL = "final run at the lab's own cost"
 # how the development cost prices a GPU-hour (``development.rate``), in words

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from fullcost.arrays import remembered
 from fullcost.compute import HOURS_PER_YEAR
 from fullcost.quantity import Arr
 
@@ -26,7 +27,20 @@ def cluster_capex_per_gpu(server_price: Arr, interconnect_share: Arr) -> Arr:
 
 def depreciated_value(value: Arr, years: Arr | float, oom_per_year: Arr) -> Arr:
     """Value after ``years`` of decline at ``oom_per_year`` orders of magnitude a year (price-performance)."""
-    return value * np.power(10.0, -oom_per_year * np.maximum(years, 0.0))
+    return value * _decline(oom_per_year, years)
+
+
+def _decline(oom_per_year: Arr, years: Arr | float) -> Arr:
+    """What is left after ``years`` of decline: for a run's draws and a number of years, worked out once (a power
+    of every sample) and kept with the draws."""
+    def make() -> Arr:
+        out = np.power(10.0, -oom_per_year * np.maximum(years, 0.0))
+        out.setflags(write=False)
+        return out
+
+    if isinstance(years, float):
+        return remembered(oom_per_year, ("decline", years), make)
+    return make()
 
 
 def epoch_hourly(value: Arr, oom_per_year: Arr) -> Arr:
