@@ -45,3 +45,23 @@ def test_a_decline_worked_out_once_for_draws_is_the_decline_of_those_years():
         assert depreciated_value(value, years, oom).tobytes() == want.tobytes()
     other = value * 2.0  # another value, the same draws: its own result
     assert depreciated_value(other, 2.5, oom).tobytes() == (other * np.power(10.0, -oom * 2.5)).tobytes()
+
+
+def test_a_point_input_is_remembered_by_its_value_and_size_and_the_kept_are_bounded():
+    from fullcost import arrays
+
+    calls = []
+
+    def make(v):
+        return lambda: calls.append(v) or len(calls)
+
+    p = np.broadcast_to(np.float64(0.25), (1000,))
+    same = np.broadcast_to(np.float64(0.25), (1000,))  # another object, the same point
+    assert arrays.remembered(p, ("t",), make(1)) == arrays.remembered(same, ("t",), make(2)) == 1
+    assert arrays.remembered(np.broadcast_to(np.float64(0.5), (1000,)), ("t",), make(3)) == 2
+    assert arrays.remembered(np.broadcast_to(np.float64(0.25), (999,)), ("t",), make(4)) == 3
+    assert arrays.remembered(np.broadcast_to(np.float64(-0.0), (1000,)), ("t",), make(5)) == 4
+    assert arrays.remembered(np.broadcast_to(np.float64(0.0), (1000,)), ("t",), make(6)) == 5  # not -0.0's
+    for i in range(2 * arrays.POINTS_KEPT):
+        arrays.remembered(np.broadcast_to(np.float64(i + 10), (10,)), ("t",), make(i))
+    assert len(arrays._POINTS) == arrays.POINTS_KEPT

@@ -4,7 +4,9 @@ it lives; sums with one new array for the result, not one per term (the same val
 
 from __future__ import annotations
 
+import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
@@ -41,13 +43,35 @@ _KNOWN: dict[int, tuple[weakref.ref[Arr], dict[Any, Any]]] = {}
 
 def remembered(a: Arr, key: tuple[Any, ...], make: Callable[[], T]) -> T:
     """``make()``, remembered for as long as ``a`` lives where ``a`` cannot change (read-only, owning its data:
-    a run's draws), under ``key``: what ``make`` computes from ``a`` alone and ``key`` names."""
+    a run's draws), or by its value where it is one value seen as every sample (a point input), under ``key``:
+    what ``make`` computes from ``a`` alone and ``key`` names. What ``make`` returns is shared: never change it."""
     known = known_of(a)
     if known is None:
-        return make()
+        return _of_point(a, key, make) if a.ndim == 1 and a.strides == (0,) else make()
     if key not in known:
         known[key] = make()
     return cast(T, known[key])
+
+
+_POINTS: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+POINTS_KEPT = 16
+_points_lock = threading.Lock()
+
+
+def _of_point(a: Arr, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``remembered`` for a value given once (a point input: one value seen as ``n`` samples), by its value and
+    ``n``; the last ``POINTS_KEPT`` kept."""
+    k = (a.size, a.flat[0].tobytes(), *key)
+    with _points_lock:
+        if k in _POINTS:
+            _POINTS.move_to_end(k)
+            return cast(T, _POINTS[k])
+    value = make()
+    with _points_lock:
+        _POINTS[k] = value
+        while len(_POINTS) > POINTS_KEPT:
+            _POINTS.popitem(last=False)
+    return value
 
 
 def known_of(a: Arr) -> dict[Any, Any] | None:
