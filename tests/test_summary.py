@@ -233,3 +233,13 @@ def test_median_is_numpys_to_the_bit(n: int) -> None:
     x = arrays(n)[1]
     x.setflags(write=False)
     assert median(x) == median(x) == float(np.median(x))
+
+
+def test_arrays_larger_than_a_served_run_are_summarized_without_keeping_a_copy() -> None:
+    from fullcost import summary
+
+    SEEN.clear()
+    big = np.random.default_rng(15).standard_normal(summary.SEEN_MAX_SIZE + 1)
+    assert summarize(big) == _numpys(big) and not SEEN._kept
+    small = big[:50_000].copy()
+    assert summarize(small) == _numpys(small) and len(SEEN._kept) == 1

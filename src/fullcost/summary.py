@@ -149,6 +149,8 @@ class Seen:
 
 SEEN = Seen(96 * 2**20)
 SEEN_MIN_SIZE = 4096  # below this, summarizing costs less than looking up
+# above this (more than the app draws for a request), runs are one-off (the command line): nothing kept or copied
+SEEN_MAX_SIZE = 200_000
 
 
 def summarize(a: Arr, percentile_samples: int | None = None) -> Summary:
@@ -168,7 +170,7 @@ def summarize(a: Arr, percentile_samples: int | None = None) -> Summary:
         return _summarize(a, n)
     if not a.flags.writeable and a.flags.owndata:  # a run's draws: remembered for as long as they live
         return dict(remembered(a, ("summary", n), lambda: _summarize(a, n)))
-    if SEEN.max_bytes <= 0:
+    if SEEN.max_bytes <= 0 or a.size > SEEN_MAX_SIZE:
         return _summarize(a, n)
     key = SEEN.key(a, n)
     s = SEEN.get(key, a)
