@@ -238,6 +238,9 @@ def main(argv: list[str] | None = None) -> None:
                   f"({cli['process_cpu'] / d['process_cpu']:.2f}x in CPU seconds)")
         gh = {k: v["gpu_hours"] for k, v in res.items()}
         print("GPU-hours: " + ", ".join(f"{k} {v:,.1f}" for k, v in gh.items()))
+        print("  (they differ by design: the DuckDB query counts every row, running and pending jobs too, and the\n"
+              "  pandas code ended jobs; both read only an untyped gres/gpu=N, not gres/gpu:h100=N alone. fullcost\n"
+              "  counts ended jobs once per key with typed GPUs, as the independent reading in tests/actuals does.)")
         if a.focus_rows:
             sys.path.insert(0, str(HERE))
             from gen_focus import generate as gen_focus
