@@ -11,63 +11,23 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-import zlib
-from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
+from fullcost.dimensions import DIMENSIONS as DIMENSIONS
+from fullcost.dimensions import LIMITS as LIMITS
+from fullcost.dimensions import convert as convert
+from fullcost.dist import Z90 as Z90
+from fullcost.dist import Arr as Arr
+from fullcost.dist import Dist as Dist
+from fullcost.dist import QuantityError as QuantityError
+from fullcost.dist import _fmt
+from fullcost.dist import point as point
+from fullcost.sampling import DRAWS as DRAWS
+from fullcost.sampling import Draws as Draws
+from fullcost.sampling import Sampler as Sampler
+from fullcost.sampling import stream as stream
 
-Arr = npt.NDArray[np.float64]
-
-Z90 = 1.6448536269514722  # standard normal 95th percentile: a 90% interval spans +-Z90 sigma
-
-_SECOND = {"s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0, "min": 60.0, "mins": 60.0,
-           "minute": 60.0, "minutes": 60.0, "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0,
-           "hours": 3600.0, "d": 86400.0, "day": 86400.0, "days": 86400.0, "week": 604800.0,
-           "weeks": 604800.0, "month": 2629800.0, "months": 2629800.0, "yr": 31557600.0,
-           "yrs": 31557600.0, "year": 31557600.0, "years": 31557600.0}
-_GPU_TIME = {"gpu-" + k: v for k, v in _SECOND.items()} | {"gpuh": 3600.0, "gpu-h": 3600.0}
-
-
-def _time_units(base: float, gpu: bool = False) -> dict[str, float]:
-    units = {k: v / base for k, v in _SECOND.items()}
-    if gpu:
-        units |= {k: v / base for k, v in _GPU_TIME.items()}
-    return units
-
-
-# dimension -> (accepted units and their factor to the canonical unit, must the value be positive, label)
-DIMENSIONS: dict[str, tuple[dict[str, float], bool, str]] = {
-    "number": ({}, True, "a positive number"),
-    "signed": ({}, False, "a number"),
-    "count": ({}, True, "a count"),
-    "fraction": ({}, True, "a share (0 to 100%)"),
-    "multiplier": ({"x": 1.0}, True, "a multiplier"),
-    "flop": ({"flop": 1.0, "flops": 1.0}, True, "FLOP"),
-    "usd": ({"usd": 1.0, "$": 1.0}, True, "US dollars"),
-    "usd_per_hour": ({"/h": 1.0, "/hour": 1.0, "/hr": 1.0, "/gpu-hour": 1.0, "/gpu-h": 1.0, "/gpuh": 1.0,
-                      "usd/h": 1.0, "usd/hour": 1.0, "usd/gpu-hour": 1.0, "usd/gpu-h": 1.0,
-                      "/chip-hour": 1.0}, True, "US dollars per GPU-hour"),
-    "usd_per_kwh": ({"/kwh": 1.0, "usd/kwh": 1.0, "/mwh": 1e-3, "usd/mwh": 1e-3}, True,
-                    "US dollars per kWh"),
-    "hours": (_time_units(3600.0, gpu=True), True, "a duration or GPU-hours (h, days, weeks, months, years)"),
-    "days": (_time_units(86400.0), True, "a duration (h, days, weeks, months, years)"),
-    "years": (_time_units(31557600.0), True, "a duration (months, years)"),
-    "watts": ({"w": 1.0, "kw": 1e3, "mw": 1e6}, True, "a power (W, kW, MW)"),
-    "kwh": ({"wh": 1e-3, "kwh": 1.0, "mwh": 1e3, "gwh": 1e6}, True, "an energy (Wh, kWh, MWh, GWh)"),
-}
-
-# The largest magnitude each dimension accepts, in its canonical unit: beyond any real input, and small enough
-# that every product and sum the model forms (and the squares of its spread) stay finite floats.
-LIMITS: dict[str, float] = {
-    "number": 1e15, "signed": 1e15, "count": 1e18, "fraction": 1.0, "multiplier": 1e6, "flop": 1e35,
-    "usd": 1e15, "usd_per_hour": 1e6, "usd_per_kwh": 1e3, "hours": 1e13, "days": 1e6, "years": 1e3,
-    "watts": 1e10, "kwh": 1e13,
-}
 TINY = 1e-12  # the smallest magnitude other than zero: a divisor below it would overflow what it divides
 MAX_SPREAD = 1e6  # a 90% interval spans at most six orders of magnitude (hi / lo)
 MAX_TEXT = 200  # characters in one written quantity ("20K to 50K GPU-hours")
@@ -82,131 +42,6 @@ _TO = re.compile(r"\s+to\s+")
 # quantity's dimension, so "14.8Tokens" stays an error rather than 14.8 trillion
 _GLUED = re.compile(r"^\s*(?P<cur>\$)?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][+-]?\d+)?"
                     r"(?P<unit>[A-Za-z][A-Za-z/-]*)\s*$")
-
-
-class QuantityError(ValueError):
-    """A quantity that cannot be read: the message says what was expected."""
-
-
-@dataclass(frozen=True)
-class Dist:
-    """One uncertain input, in the canonical unit of its dimension."""
-
-    kind: str  # point | lognormal | normal | logitnormal | uniform | pert | choice
-    params: tuple[float, ...]
-    text: str = ""
-    weights: tuple[float, ...] = ()
-    source: str | None = None
-    published: str | None = None
-    note: str | None = None
-    ref: str | None = None  # a named shared input this field refers to
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def is_point(self) -> bool:
-        return self.kind == "point"
-
-    def central(self) -> float:
-        """The value a person would quote: the point itself, else the median (mean for normal/PERT)."""
-        k, p = self.kind, self.params
-        if k == "point":
-            return p[0]
-        if k == "lognormal":
-            return math.exp(p[0])
-        if k == "logitnormal":
-            return 1.0 / (1.0 + math.exp(-p[0]))
-        if k == "normal":
-            return p[0]
-        if k == "uniform":
-            return (p[0] + p[1]) / 2
-        if k == "pert":
-            return (p[0] + 4 * p[1] + p[2]) / 6
-        order = np.argsort(p)
-        cum = np.cumsum(np.asarray(self.weights)[order])
-        return float(np.asarray(p)[order][int(np.searchsorted(cum, 0.5))])
-
-    def sample(self, rng: np.random.Generator, n: int) -> Arr:
-        k, p = self.kind, self.params
-        if k == "point":
-            return np.broadcast_to(np.float64(p[0]), (n,))
-        if k == "lognormal":
-            return np.exp(rng.standard_normal(n) * p[1] + p[0])
-        if k == "logitnormal":  # kept 1e-13 away from 0 and 1, so that 1 - share never divides by zero
-            z = np.clip(rng.standard_normal(n) * p[1] + p[0], -30.0, 30.0)
-            return 1.0 / (1.0 + np.exp(-z))
-        if k == "normal":
-            x = rng.standard_normal(n) * p[1] + p[0]
-            if self.extra.get("floor") is not None:
-                np.maximum(x, self.extra["floor"], out=x)
-            if self.extra.get("ceiling") is not None:
-                np.minimum(x, self.extra["ceiling"], out=x)
-            return x
-        if k == "uniform":
-            return rng.uniform(p[0], p[1], n)
-        if k == "pert":
-            lo, mode, hi = p
-            a = 1 + 4 * (mode - lo) / (hi - lo)
-            b = 1 + 4 * (hi - mode) / (hi - lo)
-            return lo + rng.beta(a, b, n) * (hi - lo)
-        return np.asarray(p, dtype=np.float64)[rng.choice(len(p), size=n, p=np.asarray(self.weights))]
-
-    def interval(self) -> tuple[float, float]:
-        """The 5th and 95th percentiles (a point gives itself twice)."""
-        k, p = self.kind, self.params
-        if k == "point":
-            return p[0], p[0]
-        if k == "lognormal":
-            return math.exp(p[0] - Z90 * p[1]), math.exp(p[0] + Z90 * p[1])
-        if k == "logitnormal":
-            return 1 / (1 + math.exp(-(p[0] - Z90 * p[1]))), 1 / (1 + math.exp(-(p[0] + Z90 * p[1])))
-        if k == "normal":
-            return p[0] - Z90 * p[1], p[0] + Z90 * p[1]
-        if k == "uniform":
-            return p[0] + 0.05 * (p[1] - p[0]), p[0] + 0.95 * (p[1] - p[0])
-        x = self.sample(np.random.default_rng(0), 100_000)
-        lo, hi = np.percentile(x, [5.0, 95.0])
-        return float(lo), float(hi)
-
-    def with_meta(self, **kw: Any) -> Dist:
-        return Dist(self.kind, self.params, kw.pop("text", self.text), self.weights,
-                    kw.pop("source", self.source), kw.pop("published", self.published),
-                    kw.pop("note", self.note), kw.pop("ref", self.ref), self.extra)
-
-    def scaled(self, factor: float) -> Dist:
-        """The same input in another unit (factor > 0)."""
-        k, p = self.kind, self.params
-        if k == "lognormal":
-            params: tuple[float, ...] = (p[0] + math.log(factor), p[1])
-        elif k == "normal":
-            params = (p[0] * factor, p[1] * factor)
-        elif k == "logitnormal":
-            raise QuantityError("a share cannot be rescaled")
-        else:
-            params = tuple(x * factor for x in p)
-        return Dist(k, params, self.text, self.weights, self.source, self.published, self.note, self.ref,
-                    self.extra)
-
-
-def convert(src: str, dst: str) -> float | None:
-    """The factor from the canonical unit of dimension ``src`` to that of ``dst`` (None if they differ in kind)."""
-    if src == dst:
-        return 1.0
-    plain = {"number", "signed", "count", "fraction", "multiplier"}
-    if src in plain and dst in plain:
-        return 1.0
-    su, du = DIMENSIONS[src][0], DIMENSIONS[dst][0]
-    for unit, factor in su.items():
-        if factor == 1.0 and unit in du:
-            return du[unit]
-    return None
-
-
-def point(value: float, text: str = "", **meta: Any) -> Dist:
-    return Dist("point", (float(value),), text or _fmt(value), **meta)
-
-
-def _fmt(v: float) -> str:
-    return f"{v:g}"
 
 
 def _unit_factor(unit: str, dim: str, cur: bool) -> float:
@@ -432,96 +267,3 @@ def parse(spec: Any, dim: str = "number") -> Dist:
 
 def _str_or_none(x: Any) -> str | None:
     return None if x is None else str(x)
-
-
-def stream(seed: int, name: str) -> np.random.Generator:
-    """The random stream of one named input: fixed by (seed, name), whatever the order of evaluation."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, zlib.crc32(name.encode())])))
-
-
-class Draws:
-    """Draws kept from one run to the next. A named input's samples depend on nothing but the seed, its name, its
-    distribution and the sample count, so a run that differs from the last by one input (a control moved in
-    ``fullcost serve``, a variant beside its scenario) draws only that input again; the others are the same
-    read-only arrays, to the bit. Bounded in bytes, the least recently used dropped first."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._kept: OrderedDict[tuple[Any, ...], Arr] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(seed: int, name: str, dist: Dist, n: int) -> tuple[Any, ...]:
-        """What ``Dist.sample`` on ``stream(seed, name)`` depends on."""
-        return (seed, name, n, dist.kind, dist.params, dist.weights, dist.extra.get("floor"),
-                dist.extra.get("ceiling"))
-
-    def get(self, key: tuple[Any, ...]) -> Arr | None:
-        with self._lock:
-            hit = self._kept.get(key)
-            if hit is not None:
-                self._kept.move_to_end(key)
-            return hit
-
-    def put(self, key: tuple[Any, ...], values: Arr) -> None:
-        if values.nbytes > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._kept:
-                return
-            self._kept[key] = values
-            self._bytes += values.nbytes
-            while self._bytes > self.max_bytes:
-                _, old = self._kept.popitem(last=False)
-                self._bytes -= old.nbytes
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._bytes = 0
-
-
-DRAWS = Draws(256 * 2**20)  # ``DRAWS.max_bytes = 0`` keeps none
-
-
-class Sampler:
-    """Samples each named input once per run and hands out that one array wherever it is referenced."""
-
-    def __init__(self, n: int, seed: int) -> None:
-        if n < 1:
-            raise ValueError("samples must be at least 1")
-        self.n = n
-        self.seed = seed
-        self._drawn: dict[str, tuple[Dist, Arr]] = {}
-
-    def draw(self, name: str, dist: Dist) -> Arr:
-        hit = self._drawn.get(name)
-        if hit is not None:
-            if hit[0].kind != dist.kind or hit[0].params != dist.params:
-                raise ValueError(f"input '{name}' is defined twice with different values")
-            return hit[1]
-        if dist.is_point:  # what ``Dist.sample`` gives a point, without a random stream
-            values = self.const(dist.params[0])
-        else:
-            key = Draws.key(self.seed, name, dist, self.n)
-            kept = DRAWS.get(key)
-            if kept is None:
-                values = dist.sample(stream(self.seed, name), self.n)
-                values.setflags(write=False)
-                DRAWS.put(key, values)
-            else:
-                values = kept
-        values.setflags(write=False)
-        self._drawn[name] = (dist, values)
-        return values
-
-    def get(self, name: str) -> Arr:
-        return self._drawn[name][1]
-
-    def const(self, value: float) -> Arr:
-        return np.broadcast_to(np.float64(value), (self.n,))
-
-    @property
-    def drawn(self) -> dict[str, tuple[Dist, Arr]]:
-        return dict(self._drawn)
