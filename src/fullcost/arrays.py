@@ -4,14 +4,13 @@ it lives; sums with one new array for the result, not one per term (the same val
 
 from __future__ import annotations
 
-import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from fullcost.lru import Lru
 from fullcost.quantity import Arr
 
 T = TypeVar("T")
@@ -53,25 +52,14 @@ def remembered(a: Arr, key: tuple[Any, ...], make: Callable[[], T]) -> T:
     return cast(T, known[key])
 
 
-_POINTS: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 POINTS_KEPT = 16
-_points_lock = threading.Lock()
+_POINTS: Lru[Any] = Lru(POINTS_KEPT)
 
 
 def _of_point(a: Arr, key: tuple[Any, ...], make: Callable[[], T]) -> T:
     """``remembered`` for a value given once (a point input: one value seen as ``n`` samples), by its value and
     ``n``; the last ``POINTS_KEPT`` kept."""
-    k = (a.size, a.flat[0].tobytes(), *key)
-    with _points_lock:
-        if k in _POINTS:
-            _POINTS.move_to_end(k)
-            return cast(T, _POINTS[k])
-    value = make()
-    with _points_lock:
-        _POINTS[k] = value
-        while len(_POINTS) > POINTS_KEPT:
-            _POINTS.popitem(last=False)
-    return value
+    return _POINTS.get_or_make((a.size, a.flat[0].tobytes(), *key), make)
 
 
 def known_of(a: Arr) -> dict[Any, Any] | None:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import copy
 import os
-import threading
-from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from fullcost import overrides as ov
 from fullcost import yamlio
 from fullcost.errors import InputError, dotted
+from fullcost.lru import Lru
 from fullcost.overrides import Override, Where
 
 if TYPE_CHECKING:
@@ -292,9 +291,15 @@ class Files:
     copy. Bounded (least recently used out) and thread-safe; ``FILES.max_files = 0`` keeps none."""
 
     def __init__(self, max_files: int) -> None:
-        self.max_files = max_files
-        self._kept: OrderedDict[str, Kept] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept: Lru[Kept] = Lru(max_files)
+
+    @property
+    def max_files(self) -> int:
+        return self._kept.max_items
+
+    @max_files.setter
+    def max_files(self, n: int) -> None:
+        self._kept.max_items = n
 
     def get(self, path: Path) -> Kept | None:
         """The entry for ``path`` (read now where none is kept or its files changed); None for a file outside the
@@ -304,10 +309,7 @@ class Files:
         if self.max_files <= 0 or not path.resolve().is_relative_to(catalog.DATA.resolve()):
             return None
         key = str(path)
-        with self._lock:
-            entry = self._kept.get(key)
-            if entry is not None:
-                self._kept.move_to_end(key)
+        entry = self._kept.get(key)
         if entry is not None and all(_stamp(Path(d[0])) == d for d in entry.deps):
             return entry
         deps: list[tuple[Any, ...]] = []
@@ -317,15 +319,11 @@ class Files:
         finally:
             _READING.reset(token)
         entry = Kept(copy.deepcopy(data), dict(where), tuple(deps))
-        with self._lock:
-            self._kept[key] = entry
-            while len(self._kept) > self.max_files:
-                self._kept.popitem(last=False)
+        self._kept.put(key, entry)
         return entry
 
     def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
+        self._kept.clear()
 
 
 FILES = Files(256)

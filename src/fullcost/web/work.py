@@ -11,7 +11,6 @@ import json
 import os
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,6 +19,7 @@ import anyio
 import anyio.to_thread
 
 from fullcost.errors import InputError
+from fullcost.lru import Lru
 from fullcost.web import names
 from fullcost.web.state import State
 
@@ -61,31 +61,7 @@ async def call(fn: Callable[..., T], *args: Any) -> T:
                    "or again in a moment)") from None
 
 
-class _Cache:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._d: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._d:
-                self._d.move_to_end(key)
-                hit: T = self._d[key]
-                return hit
-        value = make()
-        with self._lock:
-            self._d[key] = value
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._d.clear()
-
-
-CACHE = _Cache(CACHE_ENTRIES)
+CACHE: Lru[Any] = Lru(CACHE_ENTRIES)
 
 
 def dumps(obj: Any) -> str:
@@ -140,7 +116,7 @@ def model_view(src: Source, st: State) -> ModelView:
         api.check_overrides(doc)
         return ModelView(src, st, out, None, model_report(est, out))
 
-    return CACHE.get(("model", src, st.key()), make)
+    return CACHE.get_or_make(("model", src, st.key()), make)
 
 
 @dataclass(frozen=True)
@@ -159,7 +135,7 @@ def baseline(src: Source) -> Baseline:
         top = tuple(str(r["input"]) for r in v.out.get("sensitivity") or [])
         return Baseline({a.name: a for a in v.report.assumptions}, top)
 
-    return CACHE.get(("baseline", src), make)
+    return CACHE.get_or_make(("baseline", src), make)
 
 
 def compare_json(models: list[str], st: State) -> str:
@@ -171,7 +147,7 @@ def compare_json(models: list[str], st: State) -> str:
             names.model_ref(m)
         return dumps(api.compare(models, parse_all(st.sets, models), st.samples, st.seed, st.dollars).data)
 
-    return CACHE.get(("compare", tuple(models), st.key()), make)
+    return CACHE.get_or_make(("compare", tuple(models), st.key()), make)
 
 
 @dataclass(frozen=True)
@@ -201,7 +177,7 @@ def lab_view(lab: str, st: State) -> LabView:
         return LabView(lab, st, out, dumps(out), drivers.inputs(b.run), drivers.drivers(b), b.run.lab,
                        {i: p.sources for i, p in enumerate(b.run.programs)})
 
-    return CACHE.get(("lab", lab, st.samples, st.seed, st.sets), make)
+    return CACHE.get_or_make(("lab", lab, st.samples, st.seed, st.sets), make)
 
 
 @dataclass(frozen=True)
@@ -224,7 +200,7 @@ def lab_baseline(lab: str) -> LabBaseline:
         top = tuple(n for n in dict.fromkeys(ranked) if n in settable)
         return LabBaseline({a.name: a for a in assumptions(v)}, settable, top)
 
-    return CACHE.get(("lab-baseline", lab), make)
+    return CACHE.get_or_make(("lab-baseline", lab), make)
 
 
 def statements_json(lab: str, st: State, year: int | None = None) -> str:
@@ -238,7 +214,7 @@ def statements_json(lab: str, st: State, year: int | None = None) -> str:
         out = api.statements(names.lab_ref(lab), year, set=parse_all(st.sets), samples=st.samples, seed=st.seed)
         return dumps(out.data)
 
-    return CACHE.get(("statements", lab, year, st.key()), make)
+    return CACHE.get_or_make(("statements", lab, year, st.key()), make)
 
 
 def models_json() -> str:
@@ -247,7 +223,7 @@ def models_json() -> str:
 
         return dumps(api.models().data["models"])
 
-    return CACHE.get(("models",), make)
+    return CACHE.get_or_make(("models",), make)
 
 
 _catalog_lock = threading.Lock()
