@@ -13,6 +13,9 @@ the ibis and sqlglot modules it loads; pandas'); "process s" is the whole of eac
   process that calls the library; "process s" and "peak MB" from the three commands a user runs
   (``fullcost ledger init``, ``fullcost ingest slurm``, ``fullcost ledger costs --rules --fleet``), each a whole
   process, their times summed and their peak the largest;
+- duckdb to a file: the least any ledger can do: DuckDB's typed CSV reader (times as sacct writes them, ``Unknown``
+  read as NULL), GPUs as in the first, the 12 columns of fullcost's ``jobs`` table inserted into a new database
+  file, no check of any kind: the floor under ``ingest slurm`` on this machine;
 - pandas: ``read_csv`` of the needed columns, GPUs by ``str.extract``, ended jobs, rules by ``str.match``,
   ``groupby().sum()``.
 
@@ -53,6 +56,35 @@ secs = time.perf_counter() - t
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": secs, "cpu": ru.ru_utime + ru.ru_stime - cpu0, "rss_mb": ru.ru_maxrss / 1024,
                   "gpu_hours": sum(r[1] for r in rows)}))
+"""
+
+FLOOR = r"""
+import json, resource, sys, time
+import duckdb
+path, threads, db = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+con = duckdb.connect(db, config={"threads": threads})
+con.execute("SET enable_progress_bar = false")
+con.execute("SET preserve_insertion_order = false")
+con.execute('CREATE TABLE jobs (cluster VARCHAR, job_id BIGINT, task VARCHAR, submit TIMESTAMP, job_name VARCHAR, '
+            '"user" VARCHAR, account VARCHAR, partition VARCHAR, state VARCHAR, "end" TIMESTAMP, elapsed BIGINT, '
+            'gpus BIGINT, import_id BIGINT)')
+typed = {"JobIDRaw": "BIGINT", "Submit": "TIMESTAMP", "Start": "TIMESTAMP", "End": "TIMESTAMP", "ElapsedRaw": "BIGINT"}
+with open(path) as f:  # the columns in the file's order, by its header
+    types = {c: typed.get(c, "VARCHAR") for c in f.readline().rstrip("\n").split("|")}
+ru0 = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = ru0.ru_utime + ru0.ru_stime
+t = time.perf_counter()
+con.execute("SET VARIABLE fullcost_bench_path = ?", [path])
+con.execute(f'''
+  INSERT INTO jobs SELECT Cluster, JobIDRaw, '', Submit, JobName, "User", Account, Partition, State, "End", ElapsedRaw,
+    CAST(coalesce(nullif(regexp_extract(AllocTRES, 'gres/gpu=(\d+)', 1), ''), '0') AS BIGINT), 1
+  FROM read_csv(getvariable('fullcost_bench_path'), delim = '|', header = true, quote = '', escape = '',
+                auto_detect = false, nullstr = ['Unknown', 'None', ''], columns = {types})''')
+con.close()
+secs = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "cpu": ru.ru_utime + ru.ru_stime - cpu0, "rss_mb": ru.ru_maxrss / 1024,
+                  "gpu_hours": 0.0}))
 """
 
 FOCUS = r"""
@@ -208,6 +240,9 @@ def main(argv: list[str] | None = None) -> None:
         for i in range(a.repeat):
             led = Path(tmp) / f"ledger{i}.duckdb"
             keep("duckdb", _child(DUCKDB, str(path), str(a.threads)), "seconds")
+            keep("duckdb to a file", _child(FLOOR, str(path), str(a.threads), str(Path(tmp) / f"floor{i}.duckdb")),
+                 "seconds")
+            _drop(tmp, i, "floor")
             keep("fullcost", _child(FULLCOST, str(path), str(a.threads), str(led), str(DATA / "rules.yaml"),
                                     str(DATA / "fleet.yaml")), "seconds")
             _drop(tmp, i)
@@ -219,8 +254,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{'':10s} {'seconds':>9s} {'x duckdb':>9s} {'CPU s':>9s} {'x duckdb':>9s} {'process s':>10s} "
               f"{'x duckdb':>9s} {'proc CPU s':>10s} {'x duckdb':>9s} {'peak MB':>9s}   ({fc['rows']:,.0f} rows, "
               f"{a.threads} threads, best of {a.repeat})")
-        rows = [("duckdb", d), ("fullcost", {**fc, "process": cli["process"], "process_cpu": cli["process_cpu"],
-                                             "rss_mb": cli["rss_mb"]})]
+        rows = [("duckdb", d), ("to a file", res["duckdb to a file"]),
+                ("fullcost", {**fc, "process": cli["process"], "process_cpu": cli["process_cpu"],
+                              "rss_mb": cli["rss_mb"]})]
         rows += [("pandas", res["pandas"])] if "pandas" in res else []
         for name, r in rows:
             print(f"{name:10s} {r['seconds']:9.2f} {r['seconds'] / d['seconds']:9.2f} {r['cpu']:9.2f} "
@@ -236,7 +272,10 @@ def main(argv: list[str] | None = None) -> None:
                   f"({p['process_cpu'] / cli['process_cpu']:.1f}x in CPU seconds, {p['seconds'] / fc['seconds']:.1f}x "
                   f"without start-up), {cli['process'] / d['process']:.2f}x DuckDB's bare read "
                   f"({cli['process_cpu'] / d['process_cpu']:.2f}x in CPU seconds)")
-        gh = {k: v["gpu_hours"] for k, v in res.items()}
+        fl = res["duckdb to a file"]
+        print(f"the floor (DuckDB's typed read into a file, no checks): {fl['process']:.2f}s as a process; fullcost's "
+              f"ingest slurm takes {cli['ingest_s']:.2f}s, {cli['ingest_s'] / fl['process']:.2f}x that")
+        gh = {k: v["gpu_hours"] for k, v in res.items() if k != "duckdb to a file"}
         print("GPU-hours: " + ", ".join(f"{k} {v:,.1f}" for k, v in gh.items()))
         print("  (they differ by design: the DuckDB query counts every row, running and pending jobs too, and the\n"
               "  pandas code ended jobs; both read only an untyped gres/gpu=N, not gres/gpu:h100=N alone. fullcost\n"
@@ -251,8 +290,8 @@ def main(argv: list[str] | None = None) -> None:
                   f"({r['rows'] / r['seconds']:,.0f} rows/s), peak {r['rss_mb']:.0f} MB")
 
 
-def _drop(tmp: str, i: int) -> None:
-    for f in Path(tmp).glob(f"ledger{i}.duckdb*"):
+def _drop(tmp: str, i: int, stem: str = "ledger") -> None:
+    for f in Path(tmp).glob(f"{stem}{i}.duckdb*"):
         if f.is_file():
             f.unlink()
 
